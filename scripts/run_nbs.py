@@ -1,0 +1,28 @@
+#!/usr/bin/env python
+"""Execute notebooks in place (all cells, as a reader would) so that their stored outputs and plots are fresh, then clean them.
+
+Usage: `python scripts/run_nbs.py nbs/04_losses.ipynb ...` (no argument: every numbered notebook).
+"""
+import os, subprocess, sys, time
+from pathlib import Path
+from execnb.nbio import read_nb, write_nb
+from execnb.shell import CaptureShell
+
+def run_nb(path: Path):
+    nb = read_nb(path)
+    sh = CaptureShell(path)
+    t0 = time.time()
+    cwd = os.getcwd()
+    os.chdir(path.parent)
+    try: sh.run_all(nb, exc_stop=True, preproc=lambda c: 'nbdev_export'+'(' in c.source)
+    finally: os.chdir(cwd)
+    write_nb(nb, path)
+    print(f'{path}: executed in {time.time()-t0:.0f} s', flush=True)
+
+def main(argv):
+    os.environ.setdefault('MPLBACKEND', 'module://matplotlib_inline.backend_inline')
+    paths = [Path(a) for a in argv] or sorted(p for p in Path('nbs').glob('[0-9]*.ipynb'))
+    for p in paths: run_nb(p.resolve())
+    subprocess.run([str(Path(sys.executable).parent/'nbdev_clean')], check=True)
+
+if __name__ == '__main__': main(sys.argv[1:])
