@@ -24,8 +24,11 @@ $(STAMP): settings.ini setup.py
 	echo "== install took $$(( $$(date +%s) - start )) s =="
 	@touch $(STAMP)
 
+# ma52/ from the notebooks, notebooks cleaned, README.md from nbs/index.ipynb
 export: install
 	$(BIN)/nbdev_export
+	$(BIN)/nbdev_clean
+	$(BIN)/python scripts/build_docs.py --readme
 
 # notebooks and ma52/ in sync, notebooks clean: nbdev_export and nbdev_clean must change nothing
 sync-check: install

@@ -6,6 +6,6 @@ __version__ = "0.1.0"
 # %% auto #0
 __all__ = []
 
-# %% ../nbs/00a_package.ipynb #efc1d468
+# %% ../nbs/00a_package.ipynb #79dab966
 from .core import setup_environment as _setup_environment
 _setup_environment()

@@ -21,8 +21,10 @@ def run_nb(path: Path):
 
 def main(argv):
     os.environ.setdefault('MPLBACKEND', 'module://matplotlib_inline.backend_inline')
-    paths = [Path(a) for a in argv] or sorted(p for p in Path('nbs').glob('[0-9]*.ipynb'))
-    for p in paths: run_nb(p.resolve())
+    paths = [Path(a) for a in argv] or sorted(Path('nbs').glob('[0-9]*.ipynb')) + [Path('nbs/index.ipynb')]
+    if len(paths) == 1: run_nb(paths[0].resolve())
+    else:   # one fresh interpreter per notebook, as a reader who opens it would have
+        for p in paths: subprocess.run([sys.executable, __file__, str(p)], check=True)
     subprocess.run([str(Path(sys.executable).parent/'nbdev_clean')], check=True)
 
 if __name__ == '__main__': main(sys.argv[1:])
