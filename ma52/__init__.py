@@ -6,6 +6,6 @@ __version__ = "0.1.0"
 # %% auto #0
 __all__ = []
 
-# %% ../nbs/00a_package.ipynb #79dab966
+# %% ../nbs/00a_package.ipynb #f724066c
 from .core import setup_environment as _setup_environment
 _setup_environment()
