@@ -10,7 +10,7 @@ from execnb.shell import CaptureShell
 
 def run_nb(path: Path):
     nb = read_nb(path)
-    sh = CaptureShell(path)
+    sh = CaptureShell(path, mpl_format='png')   # plain PNG: retina doubles every stored plot
     t0 = time.time()
     cwd = os.getcwd()
     os.chdir(path.parent)
