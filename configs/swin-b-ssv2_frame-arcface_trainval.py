@@ -174,7 +174,7 @@ train_dataloader = dict(
                 224,
                 224,
             ), type='Resize'),
-            dict(type='ColorJitter'),
+            dict(type='ColorJitterNP2'),
             dict(max_area_ratio=0.2, type='RandomErasing'),
             dict(flip_ratio=0.5, type='Flip'),
             dict(input_format='NCTHW', type='FormatShape'),

@@ -168,7 +168,7 @@ train_dataloader = dict(
                 64,
                 64,
             ), type='Resize'),
-            dict(hue=0.0, type='ColorJitter'),
+            dict(type='ColorJitterNP2'),
             dict(max_area_ratio=0.2, type='RandomErasing'),
             dict(flip_ratio=0.5, type='Flip'),
             dict(input_format='NCTHW', type='FormatShape'),

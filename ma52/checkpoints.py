@@ -11,9 +11,8 @@ import torch
 from .core import atomic_path
 
 # %% auto #0
-__all__ = ['PRETRAINED', 'ensure_history_buffer_statistics', 'UnsafeCheckpointError', 'load_checkpoint_file',
-           'video_swin_state_dict', 'video_swin_arch', 'fake_video_swin_checkpoint', 'convert_video_swin',
-           'check_backbone_checkpoint', 'convert_cli']
+__all__ = ['PRETRAINED', 'UnsafeCheckpointError', 'load_checkpoint_file', 'video_swin_state_dict', 'video_swin_arch',
+           'fake_video_swin_checkpoint', 'convert_video_swin', 'check_backbone_checkpoint', 'convert_cli']
 
 # %% ../nbs/08_checkpoints.ipynb #2aa537f9
 _K700 = 'swin-large-p244-w877_in22k-pre_16xb8-amp-32x2x1-30e_kinetics700-rgb'
@@ -28,13 +27,7 @@ PRETRAINED = {
         arch='large', window_size=(8, 7, 7), format='mmaction2'),
 }
 
-# %% ../nbs/08_checkpoints.ipynb #a0a043f3
-def ensure_history_buffer_statistics():
-    "Register mmengine `HistoryBuffer`'s statistics methods (done by its first instance) so Runner checkpoints load in a fresh process"
-    from mmengine.logging import HistoryBuffer
-    HistoryBuffer()
-
-# %% ../nbs/08_checkpoints.ipynb #08f21891
+# %% ../nbs/08_checkpoints.ipynb #48b18550
 class UnsafeCheckpointError(pickle.UnpicklingError):
     "A checkpoint that holds Python objects `torch.load(weights_only=True)` refuses"
 
@@ -45,7 +38,6 @@ def load_checkpoint_file(path, # a `.pth` file
     path = Path(path)
     if not path.is_file(): raise FileNotFoundError(f'checkpoint not found: {path}')
     if trust_pickle: warnings.warn(f'loading {path} with weights_only=False (--trust-pickle): only for files you trust')
-    ensure_history_buffer_statistics()
     try: return torch.load(path, map_location='cpu', weights_only=not trust_pickle)
     except pickle.UnpicklingError as e:
         if 'Unsupported global' in str(e):

@@ -15,19 +15,17 @@ from .data import NUM_FINE
 __all__ = ['IMG_MEAN', 'IMG_STD', 'LOSSES', 'VARIANTS', 'IN_CHANNELS', 'CUSTOM_IMPORTS', 'STANDARD_CONFIGS', 'train_pipeline',
            'test_pipeline', 'head_config', 'backbone_config', 'make_config', 'save_config', 'write_configs']
 
-# %% ../nbs/09_configs.ipynb #b60508b3
+# %% ../nbs/09_configs.ipynb #f1b7daa0
 IMG_MEAN, IMG_STD = [123.675, 116.28, 103.53], [58.395, 57.12, 57.375]   # ImageNet RGB statistics, as in mmaction2's Swin configs
 
 def train_pipeline(clip_len:int=32, # frames per clip
                    input_size:int=224, # side of the square network input
-                   jitter_hue:float=0.1, # hue range of `ColorJitter` (mmaction2's default 0.1; see below for 0)
                   ) -> list:
     "The training transforms of the solution"
-    jitter = dict(type='ColorJitter') if jitter_hue == 0.1 else dict(type='ColorJitter', hue=float(jitter_hue))
     return [dict(type='DecordInit', io_backend='disk'), dict(type='UniformSample', clip_len=clip_len, num_clips=1), dict(type='DecordDecode'),
             dict(type='RandomResizedCrop', area_range=(0.6, 1.0), aspect_ratio_range=(1/3, 1.0)),
             dict(type='Resize', scale=(input_size, input_size), keep_ratio=False),
-            jitter, dict(type='RandomErasing', max_area_ratio=0.2), dict(type='Flip', flip_ratio=0.5),
+            dict(type='ColorJitterNP2'), dict(type='RandomErasing', max_area_ratio=0.2), dict(type='Flip', flip_ratio=0.5),
             dict(type='FormatShape', input_format='NCTHW'), dict(type='PackActionInputs')]
 
 def test_pipeline(clip_len:int=32, # frames per clip
@@ -75,14 +73,14 @@ def backbone_config(variant:str='swin-b-ssv2', # 'swin-b-ssv2', 'swin-l-k700' or
     if pretrained: b['init_cfg'] = dict(type='Pretrained', checkpoint=str(pretrained), prefix='backbone.')
     return b
 
-# %% ../nbs/09_configs.ipynb #d75af7c7
+# %% ../nbs/09_configs.ipynb #80dea2ab
 VARIANTS = {
     'swin-b-ssv2': dict(data_root='data/ma52', clip_len=32, input_size=224, batch_size=8, epochs=40, lr=3e-4, warmup_epochs=2.5,
-                        num_workers=8, amp=True, log_interval=20, jitter_hue=0.1),
+                        num_workers=8, amp=True, log_interval=20),
     'swin-l-k700': dict(data_root='data/ma52', clip_len=32, input_size=224, batch_size=8, epochs=40, lr=3e-4, warmup_epochs=2.5,
-                        num_workers=8, amp=True, log_interval=20, jitter_hue=0.1),
+                        num_workers=8, amp=True, log_interval=20),
     'tiny': dict(data_root='data/tiny', clip_len=8, input_size=64, batch_size=2, epochs=2, lr=1e-3, warmup_epochs=1.0,
-                 num_workers=0, amp=False, log_interval=1, jitter_hue=0.0),
+                 num_workers=0, amp=False, log_interval=1),
 }
 IN_CHANNELS = {'swin-b-ssv2': 1024, 'swin-l-k700': 1536, 'tiny': 32}
 CUSTOM_IMPORTS = ['ma52.transforms', 'ma52.losses', 'ma52.heads', 'ma52.metric']
@@ -116,7 +114,7 @@ def _optim(lr, amp, epochs, warmup_epochs) -> dict:
                          dict(type='CosineAnnealingLR', T_max=epochs, eta_min=0, by_epoch=True, begin=0, end=epochs)],
         auto_scale_lr=dict(enable=False, base_batch_size=64))
 
-# %% ../nbs/09_configs.ipynb #88957d1a
+# %% ../nbs/09_configs.ipynb #f6c9b89d
 def make_config(variant:str='swin-b-ssv2', # 'swin-b-ssv2' (main), 'swin-l-k700', or 'tiny' (CPU tests and demo)
                 data_root:str|None=None, # folder the list files' clip paths are relative to (default per variant)
                 ann_train:str|None=None, # training list (default: `{data_root}/train_val_list_videos.txt`)
@@ -135,7 +133,6 @@ def make_config(variant:str='swin-b-ssv2', # 'swin-b-ssv2' (main), 'swin-l-k700'
                 warmup_epochs:float|None=None, # LinearLR warm-up from 0.1x (2.5; tiny 1; mmengine's LinearLR needs at least 2 iterations)
                 num_workers:int|None=None, # data-loading processes per GPU (8; tiny 0)
                 amp:bool|None=None, # AmpOptimWrapper (mixed precision; CUDA only) instead of OptimWrapper (True; tiny False)
-                jitter_hue:float|None=None, # ColorJitter hue range (0.1; tiny 0: see the numpy 2 defect above)
                 validate:bool=False, # validate on `ann_val` during training (2 clips per video)
                 val_interval:int=1, # epochs between validations
                 val_clips:int=2, # clips per video at validation
@@ -146,8 +143,7 @@ def make_config(variant:str='swin-b-ssv2', # 'swin-b-ssv2' (main), 'swin-l-k700'
     "The mmaction2 config of an MA-52 Video Swin model"
     if variant not in VARIANTS: raise ValueError(f'unknown variant {variant!r}; choose one of {list(VARIANTS)}')
     a = {**VARIANTS[variant], **{k: v for k, v in dict(data_root=data_root, clip_len=clip_len, input_size=input_size,
-         batch_size=batch_size, epochs=epochs, lr=lr, warmup_epochs=warmup_epochs, num_workers=num_workers, amp=amp,
-         jitter_hue=jitter_hue).items() if v is not None}}
+         batch_size=batch_size, epochs=epochs, lr=lr, warmup_epochs=warmup_epochs, num_workers=num_workers, amp=amp).items() if v is not None}}
     root = str(a['data_root'])
     ann_train, ann_val, ann_test = (str(x or f'{root}/{n}_list_videos.txt') for x, n in ((ann_train, 'train_val'), (ann_val, 'val'), (ann_test, 'test')))
     if pretrained is True: pretrained = f"checkpoints/{PRETRAINED[variant]['converted']}" if variant in PRETRAINED else None
@@ -156,7 +152,7 @@ def make_config(variant:str='swin-b-ssv2', # 'swin-b-ssv2' (main), 'swin-l-k700'
     cfg = dict(custom_imports=dict(imports=CUSTOM_IMPORTS, allow_failed_imports=False),
         model=dict(type='Recognizer3D', backbone=backbone_config(variant, pretrained or None), cls_head=head,
                    data_preprocessor=dict(type='ActionDataPreprocessor', mean=IMG_MEAN, std=IMG_STD, format_shape='NCTHW')),
-        train_dataloader=_loader(ann_train, root, train_pipeline(a['clip_len'], a['input_size'], a['jitter_hue']), a['batch_size'], a['num_workers'], True),
+        train_dataloader=_loader(ann_train, root, train_pipeline(a['clip_len'], a['input_size']), a['batch_size'], a['num_workers'], True),
         train_cfg=dict(type='EpochBasedTrainLoop', max_epochs=a['epochs'], **(dict(val_begin=1, val_interval=val_interval) if validate else {})),
         test_dataloader=_loader(ann_test, root, test_pipeline(a['clip_len'], test_clips, a['input_size']), test_batch_size, a['num_workers'], False),
         test_evaluator=dict(type='F1MeanMetric'), test_cfg=dict(type='TestLoop'),

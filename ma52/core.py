@@ -57,11 +57,13 @@ def register(registry, # an mmengine `Registry`, e.g. `mmaction.registry.MODELS`
         return cls
     return _reg
 
-# %% ../nbs/00_core.ipynb #da69b150
+# %% ../nbs/00_core.ipynb #b05d06fe
 def history_buffer_getattr(obj, name:str):
     "Restricted `getattr` for unpickling: only `HistoryBuffer`'s statistics methods"
     from mmengine.logging import HistoryBuffer
-    if obj is HistoryBuffer and name in HistoryBuffer._statistics_methods: return getattr(obj, name)
+    # the four defaults are only put in `_statistics_methods` when a first buffer is made, so name them too
+    if obj is HistoryBuffer and name in {'min', 'max', 'current', 'mean', *HistoryBuffer._statistics_methods}:
+        return getattr(obj, name)
     raise RuntimeError(f'refusing getattr({obj!r}, {name!r}) while loading a checkpoint')
 
 def mmengine_safe_globals() -> list:
@@ -106,7 +108,7 @@ def setup_ultralytics_offline() -> Path:
     os.environ['YOLO_CONFIG_DIR'] = str(d)
     return d
 
-# %% ../nbs/00_core.ipynb #64a25a65
+# %% ../nbs/00_core.ipynb #b5b76523
 from contextlib import contextmanager
 
 @contextmanager
@@ -118,6 +120,8 @@ def atomic_path(dest, # final path of the output file
     dest.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f'.{dest.name}.', suffix=dest.suffix if suffix is None else suffix, dir=dest.parent)
     os.close(fd)
+    umask = os.umask(0); os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)   # mkstemp makes 0600 files; outputs get the usual permissions
     try:
         yield Path(tmp)
         os.replace(tmp, dest)
