@@ -57,7 +57,9 @@ run-nbs: install
 	$(BIN)/python scripts/run_nbs.py $(NBS)
 
 demo: install
-	@echo "make demo: coming with the demo issue (ma52.synth + the end-to-end pipeline)"
+	@start=$$(date +%s); \
+	$(BIN)/python -m ma52.demo $(DEMO_ARGS) || exit 1; \
+	echo "== make demo took $$(( $$(date +%s) - start )) s =="
 
 demo-clean:
 	rm -rf demo
