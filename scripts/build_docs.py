@@ -127,7 +127,7 @@ def readme(out: Path = ROOT/'README.md') -> str:
         elif c.cell_type == 'code' and not re.search(r'^#\|\s*(hide|export)', src, flags=re.M):
             code = '\n'.join(l for l in src.splitlines() if not l.lstrip().startswith('#|')).strip()
             if code: parts.append(f'```python\n{code}\n```')
-    text = '\n\n'.join(parts).replace('\n> ', '\n> ', 1) + '\n'
+    text = '\n\n'.join(parts) + '\n'
     text = '<!-- generated from nbs/index.ipynb by scripts/build_docs.py --readme: edit the notebook -->\n\n' + text
     out.write_text(text, encoding='utf-8')
     return text
