@@ -4,7 +4,7 @@
 
 # %% ../nbs/02_crop.ipynb #338177b9
 from __future__ import annotations
-import argparse, csv, fcntl, io, json, math, os, re, sys, time
+import argparse, csv, fcntl, io, json, math, os, queue, re, sys, threading, time
 from contextlib import closing
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -16,12 +16,12 @@ from .core import atomic_path
 from .data import read_list
 
 # %% auto #0
-__all__ = ['PAD_1080', 'RED_HSV', 'DETECTORS', 'VIDEO_EXTS', 'box_area', 'box_iou', 'main_person', 'union_box', 'clip_box',
-           'pad_box', 'widen_box', 'even_box', 'crop_box', 'Detector', 'ColorDetector', 'HogDetector',
-           'DetectorUnavailable', 'load_yolo', 'YoloDetector', 'get_detector', 'BadInput', 'VideoInfo', 'probe_video',
-           'sample_positions', 'plan_samples', 'sampled_frames', 'detect_clip', 'out_size', 'write_crop',
-           'video_frames', 'crop_clip', 'preview_crops', 'CropError', 'WorkerDied', 'find_clips', 'check_dirs',
-           'crop_videos', 'crop_cli']
+__all__ = ['PAD_1080', 'DECORD_BAD_WIDTHS', 'RED_HSV', 'DETECTORS', 'VIDEO_EXTS', 'box_area', 'box_iou', 'main_person',
+           'union_box', 'clip_box', 'pad_box', 'widen_box', 'decodable_width', 'even_box', 'crop_box', 'Detector',
+           'ColorDetector', 'HogDetector', 'DetectorUnavailable', 'load_yolo', 'YoloDetector', 'get_detector',
+           'BadInput', 'VideoInfo', 'probe_video', 'sample_positions', 'plan_samples', 'sampled_frames', 'prefetch',
+           'detect_clip', 'out_size', 'write_crop', 'video_frames', 'crop_clip', 'preview_crops', 'CropError',
+           'WorkerDied', 'find_clips', 'check_dirs', 'crop_videos', 'crop_cli']
 
 # %% ../nbs/02_crop.ipynb #7b39b2d6
 def box_area(boxes) -> np.ndarray:
@@ -95,6 +95,15 @@ def widen_box(box, frame_wh,
     left = min(max((x1 + x2)/2 - w/2, 0), W - w)
     return (left, y1, left + w, y2)
 
+# %% ../nbs/02_crop.ipynb #c67ee3a1
+DECORD_BAD_WIDTHS = frozenset({2, 4, 6, 8, 12, 16, 24, 48, 72})   # even widths of mp4v clips decord 0.6 cannot read
+
+def decodable_width(w:int, # an even width
+                    limit:int, # the widest allowed (the frame's even width)
+                   ) -> int:
+    "`w` if decord can read clips that wide, else the nearest wider even width it reads, up to `limit` (else `w`)"
+    return next((v for v in range(w, limit + 1, 2) if v not in DECORD_BAD_WIDTHS), w)
+
 # %% ../nbs/02_crop.ipynb #71e0ef0a
 def _start(a, b, size:int, n:int) -> int:
     "Start of a span of `size` centred on [a, b), kept inside [0, n)"
@@ -110,7 +119,7 @@ def even_box(box, frame_wh,
     x1, y1 = max(0, math.floor(box[0])), max(0, math.floor(box[1]))
     x2, y2 = min(W, math.ceil(box[2])), min(H, math.ceil(box[3]))
     h = min(He, max(2, y2 - y1 + (y2 - y1) % 2))
-    w = min(We, max(2, x2 - x1 + (x2 - x1) % 2, 2*math.ceil(min_ratio*h/2)))
+    w = decodable_width(min(We, max(2, x2 - x1 + (x2 - x1) % 2, 2*math.ceil(min_ratio*h/2))), We)
     x, y = _start(x1, x2, w, W), _start(y1, y2, h, H)
     return (x, y, x + w, y + h)
 
@@ -315,6 +324,38 @@ def sampled_frames(path, info:VideoInfo,
                 if i >= last: return
     except (av.error.FFmpegError, StopIteration) as e: raise BadInput(f'decoding failed: {e}') from None
 
+# %% ../nbs/02_crop.ipynb #3cac212a
+def prefetch(items, # an iterable, read in a background thread
+             n:int=2, # items read ahead at most (bounds the memory held)
+            ):
+    "Yield the items of `items` in order while a background thread reads up to `n` ahead; its errors are raised here"
+    q, stop, end = queue.Queue(n), threading.Event(), object()
+    def put(x) -> bool:
+        while not stop.is_set():
+            try: q.put(x, timeout=0.05); return True
+            except queue.Full: pass
+        return False
+    def read():
+        it = iter(items)
+        try:
+            for x in it:
+                if not put((x, None)): return
+            put((end, None))
+        except BaseException as e: put((end, e))
+        finally:
+            if hasattr(it, 'close'): it.close()
+    reader = threading.Thread(target=read, name='ma52-prefetch', daemon=True)
+    reader.start()
+    try:
+        while True:
+            x, err = q.get()
+            if x is end:
+                if err is not None: raise err
+                return
+            yield x
+    finally:
+        stop.set(); reader.join()
+
 # %% ../nbs/02_crop.ipynb #94a69194
 def detect_clip(path, detector:Detector,
                 k:int=8, # frames to sample
@@ -325,7 +366,7 @@ def detect_clip(path, detector:Detector,
     "(info, per sampled frame an N×5 array of person boxes in full-frame pixels)"
     info = info or probe_video(path)
     dets = []
-    for _, frame in sampled_frames(path, info, k, every_frame, side):
+    for _, frame in prefetch(sampled_frames(path, info, k, every_frame, side)):
         d = detector(frame).copy()
         d[:, [0, 2]] *= info.size[0]/frame.shape[1]; d[:, [1, 3]] *= info.size[1]/frame.shape[0]
         dets.append(d)
@@ -333,11 +374,11 @@ def detect_clip(path, detector:Detector,
 
 # %% ../nbs/02_crop.ipynb #7f17db5d
 def out_size(box, max_side:int|None=None) -> tuple:
-    "(width, height) of a crop of `box`, shrunk so its long side is at most `max_side`, even sizes"
+    "(width, height) of a crop of `box`, shrunk so its long side is at most `max_side`, even sizes, a width decord reads"
     w, h = box[2] - box[0], box[3] - box[1]
     if not max_side or max(w, h) <= max_side: return (w, h)
     s = max_side/max(w, h)
-    return (max(2, 2*int(w*s/2)), max(2, 2*int(h*s/2)))
+    return (decodable_width(max(2, 2*int(w*s/2)), w), max(2, 2*int(h*s/2)))
 
 def write_crop(src, dst, box:tuple, fps:float,
                max_side:int|None=None, # shrink the crop so its long side is at most this
