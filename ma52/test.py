@@ -12,7 +12,7 @@ from mmengine.fileio import dump
 from mmengine.logging import print_log
 from mmaction.registry import METRICS
 from .core import register, atomic_path
-from .train import dist_backend, load_config, setup_distributed, build_runner, allow_unsafe_pickle, set_collect_dirs
+from .train import dist_backend, load_config, setup_distributed, teardown_distributed, build_runner, allow_unsafe_pickle, set_collect_dirs
 
 # %% auto #0
 __all__ = ['AtomicDumpResults', 'test_parser', 'merge_test_args', 'prepare_testing', 'main']
@@ -75,8 +75,9 @@ def main(argv:list|None=None):
     "`python -m ma52.test CONFIG CHECKPOINT [options]`: test with mmengine's Runner"
     try: cfg = prepare_testing(argv)
     except (FileNotFoundError, ValueError, RuntimeError) as e: sys.exit(f'ma52.test: error: {e}')
-    runner = build_runner(cfg)
-    return runner.test()
+    metrics = build_runner(cfg).test()
+    teardown_distributed()
+    return metrics
 
 # %% ../nbs/10a_test.ipynb #6b7bf0a7
 if __name__ == '__main__' and '__file__' in globals(): main()   # `python -m ma52.test`; not when a notebook runs this cell

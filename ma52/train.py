@@ -15,7 +15,8 @@ from .checkpoints import PRETRAINED, check_backbone_checkpoint
 
 # %% auto #0
 __all__ = ['train_parser', 'dist_backend', 'load_config', 'merge_train_args', 'check_pretrained', 'CPUDistributedDataParallel',
-           'setup_distributed', 'set_collect_dirs', 'allow_unsafe_pickle', 'build_runner', 'prepare_training', 'main']
+           'setup_distributed', 'teardown_distributed', 'set_collect_dirs', 'allow_unsafe_pickle', 'build_runner',
+           'prepare_training', 'main']
 
 # %% ../nbs/10_train.ipynb #f5d67a56
 def train_parser() -> argparse.ArgumentParser:
@@ -124,6 +125,14 @@ def setup_distributed(cfg:Config) -> Config:
                                      find_unused_parameters=cfg.get('find_unused_parameters', False))
     return cfg
 
+# %% ../nbs/10_train.ipynb #9b9bf3d6
+def teardown_distributed():
+    "Close the process group, if one is open, once nothing uses it: call it after the work, with the runner released"
+    import gc, torch.distributed as dist
+    if not (dist.is_available() and dist.is_initialized()): return
+    gc.collect()                     # a finished runner lives on in reference cycles, and its DDP wrapper holds the group
+    dist.destroy_process_group()
+
 # %% ../nbs/10_train.ipynb #6247016a
 def set_collect_dirs(evaluator, # a metric config or a list of them (`val_evaluator`, `test_evaluator`)
                      base:str, # folder for the per-metric gathering folders, e.g. under the work dir
@@ -166,9 +175,8 @@ def main(argv:list|None=None):
     "`python -m ma52.train CONFIG [options]`: train with mmengine's Runner"
     try: cfg = prepare_training(argv)
     except (FileNotFoundError, ValueError, RuntimeError) as e: sys.exit(f'ma52.train: error: {e}')
-    runner = build_runner(cfg)
-    runner.train()
-    return runner
+    build_runner(cfg).train()
+    teardown_distributed()
 
 # %% ../nbs/10_train.ipynb #5126d2b1
 if __name__ == '__main__' and '__file__' in globals(): main()   # `python -m ma52.train`; not when a notebook runs this cell
