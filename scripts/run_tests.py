@@ -17,7 +17,7 @@ def main(argv):
         sys.stdout.write(line); sys.stdout.flush(); out.append(line)
     rc = p.wait()
     text = ''.join(out)
-    started = len(re.findall(r'^Starting ', text, flags=re.M))
+    started = len(re.findall(r'Starting \S+\.ipynb', text))   # not anchored: parallel notebooks' lines can run together
     failed = 0
     if 'nbdev Tests Failed On The Following Notebooks' in text:
         tail = text.split('nbdev Tests Failed On The Following Notebooks:', 1)[1]
