@@ -4,14 +4,14 @@
 
 # %% ../nbs/00_core.ipynb #63b1e558
 from __future__ import annotations
-import importlib.util, os, sys, tempfile, types, warnings
+import importlib.util, os, socket, sys, tempfile, types, warnings
 from pathlib import Path
 import numpy as np
 
 # %% auto #0
 __all__ = ['MissingDRN', 'mmaction_root', 'fix_mmaction_drn', 'register', 'history_buffer_getattr', 'mmengine_safe_globals',
            'allow_mmengine_checkpoints', 'tiny_swin_backbone', 'setup_ultralytics_offline', 'atomic_path',
-           'write_video', 'setup_environment']
+           'write_video', 'free_port', 'setup_environment']
 
 # %% ../nbs/00_core.ipynb #a11f46d9
 _DRN = 'mmaction.models.localizers.drn'
@@ -149,6 +149,11 @@ def write_video(path, # output `.mp4` path
             if writer is not None: writer.release()
         if n == 0: raise ValueError(f'no frames to write to {path}')
     return n
+
+# %% ../nbs/00_core.ipynb #10045c42
+def free_port() -> int:
+    "A TCP port on 127.0.0.1 that is free now (for torchrun's `--master_port`)"
+    with socket.socket() as s: s.bind(('127.0.0.1', 0)); return s.getsockname()[1]
 
 # %% ../nbs/00_core.ipynb #d62d1f17
 def setup_environment():

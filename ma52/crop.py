@@ -20,8 +20,8 @@ __all__ = ['PAD_1080', 'DECORD_BAD_WIDTHS', 'RED_HSV', 'DETECTORS', 'VIDEO_EXTS'
            'union_box', 'clip_box', 'pad_box', 'widen_box', 'decodable_width', 'even_box', 'crop_box', 'Detector',
            'ColorDetector', 'HogDetector', 'DetectorUnavailable', 'load_yolo', 'YoloDetector', 'get_detector',
            'BadInput', 'VideoInfo', 'probe_video', 'sample_positions', 'plan_samples', 'sampled_frames', 'prefetch',
-           'detect_clip', 'out_size', 'write_crop', 'video_frames', 'crop_clip', 'preview_crops', 'CropError',
-           'WorkerDied', 'find_clips', 'check_dirs', 'crop_videos', 'crop_cli']
+           'detect_clip', 'out_size', 'write_crop', 'video_frames', 'crop_clip', 'read_manifest', 'preview_crops',
+           'CropError', 'WorkerDied', 'find_clips', 'check_dirs', 'crop_videos', 'crop_cli']
 
 # %% ../nbs/02_crop.ipynb #7b39b2d6
 def box_area(boxes) -> np.ndarray:
@@ -441,7 +441,8 @@ def _middle_frame(path, n:int) -> np.ndarray|None:
         return f[..., ::-1] if ok else None
     finally: cap.release()
 
-def _load_manifest(path) -> dict:
+def read_manifest(path, # an `ma52-crop` manifest.jsonl (missing: no records)
+                 ) -> dict:
     "clip -> record of a manifest.jsonl; lines torn by a killed run are skipped"
     recs = {}
     if Path(path).exists():
@@ -458,7 +459,7 @@ def preview_crops(src, # folder the clips' paths are relative to
     "A grid of the clips' middle frames with their crop boxes drawn; returns the figure"
     import matplotlib.pyplot as plt
     from matplotlib.patches import Rectangle
-    if isinstance(records, (str, Path)): records = list(_load_manifest(records).values())
+    if isinstance(records, (str, Path)): records = list(read_manifest(records).values())
     records = list(records)[:n]
     rows = max(1, math.ceil(len(records)/ncols))
     fig, axs = plt.subplots(rows, ncols, figsize=(3*ncols, 2.6*rows), squeeze=False)
@@ -599,7 +600,7 @@ def crop_videos(src, # folder of source clips
 def _crop_all(src, dst, clips, spec, workers, preview, progress, t0, opts) -> dict:
     manifest, failures = dst/'manifest.jsonl', dst/'failures.csv'
     for p in (manifest, failures, dst/'preview.png'): _remove_stale(p)
-    recs = _load_manifest(manifest)
+    recs = read_manifest(manifest)
     _write_manifest(manifest, recs)          # drops a line torn by a killed run, so appending is safe again
     todo = [(src, dst, c, opts) for c in clips if not (c in recs and _verified(dst, recs[c]))]
     s = dict(clips=len(clips), done=0, skipped=len(clips) - len(todo), failed=0, errors=0)

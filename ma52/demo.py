@@ -4,17 +4,18 @@
 
 # %% ../nbs/12_demo.ipynb #4934cdc4
 from __future__ import annotations
-import argparse, json, os, re, shutil, socket, subprocess, sys, time
+import argparse, json, os, re, shutil, subprocess, sys, time
 from dataclasses import dataclass, asdict, replace
 from pathlib import Path
 import numpy as np
-from .core import atomic_path
+from .core import atomic_path, free_port
+from .crop import box_area, read_manifest
 from .data import FINE_CLASSES, COARSE_CLASSES, fine2coarse, read_list
-from .synth import FIGURE_HSV_ARG, DEFAULT_CLASSES
+from .synth import FIGURE_HSV_ARG, DEFAULT_CLASSES, read_truth
 
 # %% auto #0
-__all__ = ['DemoSettings', 'DemoError', 'tool', 'launcher', 'free_port', 'log_progress', 'run', 'make_data', 'check_crops',
-           'crop', 'demo_train_pipeline', 'write_config', 'complete', 'train', 'test', 'chance_metrics', 'score',
+__all__ = ['DemoSettings', 'DemoError', 'tool', 'launcher', 'log_progress', 'run', 'make_data', 'check_crops', 'crop',
+           'demo_train_pipeline', 'write_config', 'complete', 'train', 'test', 'chance_metrics', 'score',
            'metrics_table', 'plot_action_confusion', 'plot_class_f1', 'read_scalars', 'plot_training', 'make_plots',
            'shuffled_list', 'plot_control', 'run_demo', 'demo_parser', 'main']
 
@@ -57,10 +58,6 @@ def launcher(name:str) -> str:
     p = Path(ma52.__file__).resolve().parent.parent/'scripts'/name
     if not p.exists(): raise DemoError(f'{p} not found: the demo runs from a clone of the ma52 repository (pip install -e .)')
     return str(p)
-
-def free_port() -> int:
-    "A TCP port that is free now, for torchrun's rendezvous (several demos or tests may run at once)"
-    with socket.socket() as s: s.bind(('127.0.0.1', 0)); return s.getsockname()[1]
 
 # %% ../nbs/12_demo.ipynb #94dac031
 _PROGRESS = re.compile(r'Epoch\((?:train|test)\)\s+(?:\[(\d+)\])?\[\s*(\d+)/(\d+)\]')
@@ -120,8 +117,8 @@ def make_data(s:DemoSettings) -> Path:
 # %% ../nbs/12_demo.ipynb #c8f22432
 def _cover(fig, box) -> float:
     "Fraction of the box `fig` (x1, y1, x2, y2) inside `box`"
-    w = max(0, min(fig[2], box[2]) - max(fig[0], box[0])); h = max(0, min(fig[3], box[3]) - max(fig[1], box[1]))
-    return w*h/max(1, (fig[2] - fig[0])*(fig[3] - fig[1]))
+    inside = (max(fig[0], box[0]), max(fig[1], box[1]), min(fig[2], box[2]), min(fig[3], box[3]))
+    return float(box_area(inside)/max(1, box_area(fig)))
 
 def check_crops(raw, # synthetic data set (with truth.jsonl)
                 crops, # ma52-crop output (with manifest.jsonl)
@@ -130,8 +127,8 @@ def check_crops(raw, # synthetic data set (with truth.jsonl)
                ) -> dict:
     "Compare every crop with the figure's true box; write and return `crops/crop_check.json`; raise if too few pass"
     import decord
-    truth = {r['clip']: r for r in map(json.loads, (Path(raw)/'truth.jsonl').read_text().splitlines())}
-    man = {r['clip']: r for r in map(json.loads, (Path(crops)/'manifest.jsonl').read_text().splitlines())}
+    truth, man = read_truth(raw), read_manifest(Path(crops)/'manifest.jsonl')
+    if not truth: raise DemoError(f'{Path(raw)/"truth.jsonl"} lists no clips: make the data first (ma52-synth)')
     bad, covers = [], []
     for clip, t in truth.items():
         m = man.get(clip)
@@ -151,10 +148,13 @@ def crop(s:DemoSettings) -> dict:
     "Crop the clips with ma52-crop's colour detector into `root/crops`, then `check_crops`"
     raw, crops = s.path/'raw', s.path/'crops'
     check = crops/'crop_check.json'
-    if _done(check, raw/'truth.jsonl'): print(f'= {crops}: crops already there and checked')
-    else: run([tool('ma52-crop'), raw, crops, '--detector', 'color', '--hsv', FIGURE_HSV_ARG, '--sample-frames', 16,
-               '--workers', s.workers, '--preview', 16])
-    r = json.loads(check.read_text()) if _done(check, raw/'truth.jsonl') else check_crops(raw, crops)
+    if _done(check, raw/'truth.jsonl'):
+        print(f'= {crops}: crops already there and checked')
+        r = json.loads(check.read_text())
+    else:
+        run([tool('ma52-crop'), raw, crops, '--detector', 'color', '--hsv', FIGURE_HSV_ARG, '--sample-frames', 16,
+             '--workers', s.workers, '--preview', 16])
+        r = check_crops(raw, crops)
     print(f"  crops holding the figure: {r['detected']}/{r['clips']} ({r['fraction']:.1%}), median cover {r['median_cover']:.3f}")
     return r
 

@@ -17,7 +17,7 @@ __all__ = ['REST', 'HEAD_R', 'FIGURE_TOP', 'FIGURE_BOTTOM', 'FIGURE_HALF_WIDTH',
            'CLUTTER_HUES', 'ACTIONS', 'DEFAULT_CLASSES', 'SPLITS', 'rest_pose', 'hsv2rgb', 'draw_figure',
            'shaking_body', 'turning_head', 'nodding', 'waving', 'crossing_legs', 'touching_chest', 'touching_face',
            'scratching_legs', 'clip_params', 'pose_at', 'background', 'figure_colours', 'render_clip', 'plan',
-           'synthesize', 'synth_cli']
+           'read_truth', 'synthesize', 'synth_cli']
 
 # %% ../nbs/11_synth.ipynb #c8ca71da
 REST = dict(head=(0., -0.80), neck=(0., -0.66), sh_l=(-0.15, -0.62), sh_r=(0.15, -0.62),       # head centre, neck, shoulders
@@ -227,9 +227,11 @@ def _make_one(job) -> dict:
     if not (Path(out)/rel).exists(): write_video(Path(out)/rel, fr, fps)
     return dict(clip=rel, label=label, split=split, box=list(box), frame_size=list(size), seed=seed)
 
-def _read_jsonl(path) -> list:
-    "Records of a .jsonl file (none if it is missing)"
-    return [json.loads(l) for l in Path(path).read_text().splitlines() if l.strip()] if Path(path).exists() else []
+def read_truth(out, # a synthetic data set's folder
+              ) -> dict:
+    "clip -> its record in `out/truth.jsonl` (label, split, the figure's box...); empty if there is none yet"
+    p = Path(out)/'truth.jsonl'
+    return {r['clip']: r for r in map(json.loads, filter(str.strip, p.read_text().splitlines()))} if p.exists() else {}
 
 def _write_text(path, text:str):
     with atomic_path(path) as tmp: Path(tmp).write_text(text)
@@ -255,7 +257,7 @@ def synthesize(out, # output folder
         raise FileExistsError(f'{out} holds a synthetic data set made with other parameters ({meta}: {meta.read_text().strip()}); '
                               'remove it or choose another folder')
     out.mkdir(parents=True, exist_ok=True); _write_text(meta, json.dumps(params) + '\n')
-    known = {r['clip']: r for r in _read_jsonl(out/'truth.jsonl')}
+    known = read_truth(out)
     jobs = [(str(out), split, rel, label, s, tuple(size), frames, fps) for split, rel, label, s in rows]
     todo = [j for j in jobs if not ((out/j[2]).exists() and j[2] in known)]
     bar = dict(total=len(jobs), initial=len(jobs) - len(todo), desc='ma52-synth', unit='clip', disable=not progress)

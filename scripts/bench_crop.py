@@ -36,7 +36,7 @@ def child(a):
 def once(a, clip, out):
     "One measured run (the detector is built before the clock starts); returns (frames, box, seconds)"
     import numpy as np
-    from ma52.crop import YoloDetector, crop_videos, probe_video, write_crop, _load_manifest
+    from ma52.crop import YoloDetector, crop_videos, probe_video, write_crop, read_manifest
     out.mkdir(parents=True, exist_ok=True)
     if a.mode == 'floor':
         info, box = probe_video(clip), tuple(a.box)
@@ -61,7 +61,7 @@ def once(a, clip, out):
                         every_frame=a.mode == 'every', progress=False)
         secs = time.perf_counter() - t0
         assert s['done'] == 1, s
-        rec = _load_manifest(out/'manifest.jsonl')[clip.name]
+        rec = read_manifest(out/'manifest.jsonl')[clip.name]
         n, box = rec['frames'], rec['box']
     return n, box, secs
 
