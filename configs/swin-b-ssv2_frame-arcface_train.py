@@ -8,6 +8,7 @@ custom_imports = dict(
         'ma52.losses',
         'ma52.heads',
         'ma52.metric',
+        'ma52.checkpoints',
     ])
 default_hooks = dict(
     checkpoint=dict(
@@ -40,7 +41,8 @@ model = dict(
             checkpoint=
             'checkpoints/swin_base_patch244_window1677_sthv2_mmaction2.pth',
             prefix='backbone.',
-            type='Pretrained'),
+            type='SwinPretrained',
+            window_mismatch='interpolate'),
         mlp_ratio=4.0,
         patch_norm=True,
         patch_size=(

@@ -8,6 +8,7 @@ custom_imports = dict(
         'ma52.losses',
         'ma52.heads',
         'ma52.metric',
+        'ma52.checkpoints',
     ])
 default_hooks = dict(
     checkpoint=dict(interval=1, max_keep_ckpts=3, type='CheckpointHook'),

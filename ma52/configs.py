@@ -12,8 +12,10 @@ from .checkpoints import PRETRAINED
 from .data import NUM_FINE
 
 # %% auto #0
-__all__ = ['IMG_MEAN', 'IMG_STD', 'LOSSES', 'VARIANTS', 'IN_CHANNELS', 'CUSTOM_IMPORTS', 'STANDARD_CONFIGS', 'train_pipeline',
-           'test_pipeline', 'head_config', 'backbone_config', 'make_config', 'save_config', 'write_configs']
+__all__ = ['IMG_MEAN', 'IMG_STD', 'LOSSES', 'VARIANTS', 'RUN_DEFAULTS', 'ORIGINAL', 'IN_CHANNELS', 'CUSTOM_IMPORTS',
+           'BASELINE_SWIN_L_PRETRAINED', 'STANDARD_CONFIGS', 'ORIGINAL_CONFIGS', 'train_pipeline', 'test_pipeline',
+           'head_config', 'backbone_config', 'make_config', 'lr_schedule', 'baseline_swin_l_config', 'save_config',
+           'write_configs']
 
 # %% ../nbs/09_configs.ipynb #f1b7daa0
 IMG_MEAN, IMG_STD = [123.675, 116.28, 103.53], [58.395, 57.12, 57.375]   # ImageNet RGB statistics, as in mmaction2's Swin configs
@@ -48,21 +50,25 @@ def head_config(in_channels:int, # channels of the backbone's last stage
                 arcface:bool=True, # ArcFace classifier (s=30, m=0.5; margin on the true class)
                 coarse:bool=False, # 7-class body-level heads (needs frame_head)
                 loss:str|dict|None=None, # loss name in `LOSSES` or a loss config; None: the one matching the heads
+                original:bool=False, # the original solution's head: `AssistedI3DHead(original=True)` sets its SE, margin and coarse heads
                ) -> dict:
     "`AssistedI3DHead` config for MA-52's 52 classes"
     loss = loss or ('CrossEntropyF1LossFineCoarseDouble' if coarse else 'CrossEntropyF1LossDouble' if frame_head else 'CrossEntropyF1Loss')
     if isinstance(loss, str):
         if loss not in LOSSES: raise ValueError(f'unknown loss {loss!r}; choose one of {list(LOSSES)} or pass a loss config dict')
         loss = dict(type=loss, **LOSSES[loss])
-    return dict(type='AssistedI3DHead', in_channels=in_channels, num_classes=NUM_FINE, spatial_type='avg', dropout_ratio=0.5,
-                average_clips='prob', loss_cls=loss, use_arcface=arcface, use_frame_head=frame_head, use_coarse=coarse, legacy_se=False,
+    h = dict(type='AssistedI3DHead', in_channels=in_channels, num_classes=NUM_FINE, spatial_type='avg', dropout_ratio=0.5,
+             average_clips='prob', loss_cls=loss, use_arcface=arcface, use_frame_head=frame_head, use_coarse=coarse)
+    if original: return dict(h, original=True)
+    return dict(h, legacy_se=False,
                 **(dict(arcface=dict(type='ArcFaceLoss', s=30.0, m=0.5, easy_margin=False, legacy_all_class_margin=False)) if arcface else {}))
 
 # %% ../nbs/09_configs.ipynb #5f772d25
 def backbone_config(variant:str='swin-b-ssv2', # 'swin-b-ssv2', 'swin-l-k700' or 'tiny'
                     pretrained:str|None=None, # checkpoint loaded into the backbone (mmaction2 keys, prefix 'backbone.'); None: none
+                    window_mismatch:str='interpolate', # bias tables of another window: 'interpolate', 'skip' (the original's) or 'error'
                    ) -> dict:
-    "`SwinTransformer3D` config of a variant, loading `pretrained` through mmaction2's `init_cfg`"
+    "`SwinTransformer3D` config of a variant, loading `pretrained` through the `init_cfg` `SwinPretrained` (`ma52.checkpoints`)"
     if variant == 'tiny': b = tiny_swin_backbone()
     elif variant in PRETRAINED:
         p = PRETRAINED[variant]
@@ -70,7 +76,7 @@ def backbone_config(variant:str='swin-b-ssv2', # 'swin-b-ssv2', 'swin-l-k700' or
                  window_size=p['window_size'], mlp_ratio=4.0, qkv_bias=True, qk_scale=None, drop_rate=0.0, attn_drop_rate=0.0,
                  drop_path_rate=0.4, patch_norm=True)
     else: raise ValueError(f"unknown variant {variant!r}; choose one of {list(PRETRAINED) + ['tiny']}")
-    if pretrained: b['init_cfg'] = dict(type='Pretrained', checkpoint=str(pretrained), prefix='backbone.')
+    if pretrained: b['init_cfg'] = dict(type='SwinPretrained', checkpoint=str(pretrained), prefix='backbone.', window_mismatch=window_mismatch)
     return b
 
 # %% ../nbs/09_configs.ipynb #80dea2ab
@@ -82,8 +88,10 @@ VARIANTS = {
     'tiny': dict(data_root='data/tiny', clip_len=8, input_size=64, batch_size=2, epochs=2, lr=1e-3, warmup_epochs=1.0,
                  num_workers=0, amp=False, log_interval=1),
 }
+RUN_DEFAULTS = dict(cosine_end=None, ckpt_interval=1, max_keep_ckpts=3, test_batch_size=1, base_batch_size=64, window_mismatch='interpolate')   # None: the cosine runs to `epochs`
+ORIGINAL = dict(cosine_end=30, ckpt_interval=3, max_keep_ckpts=6, test_batch_size=8, log_interval=100, base_batch_size=8, window_mismatch='skip')   # the original's file
 IN_CHANNELS = {'swin-b-ssv2': 1024, 'swin-l-k700': 1536, 'tiny': 32}
-CUSTOM_IMPORTS = ['ma52.transforms', 'ma52.losses', 'ma52.heads', 'ma52.metric']
+CUSTOM_IMPORTS = ['ma52.transforms', 'ma52.losses', 'ma52.heads', 'ma52.metric', 'ma52.checkpoints']
 
 # %% ../nbs/09_configs.ipynb #efce0014
 def _loader(ann, data_root, pipeline, batch_size, num_workers, train:bool) -> dict:
@@ -92,27 +100,31 @@ def _loader(ann, data_root, pipeline, batch_size, num_workers, train:bool) -> di
     return dict(batch_size=batch_size, num_workers=num_workers, persistent_workers=num_workers > 0,
                 sampler=dict(type='DefaultSampler', shuffle=train), dataset=ds)
 
-def _runtime(log_interval, max_keep_ckpts, save_best) -> dict:
+def _runtime(log_interval, ckpt_interval, max_keep_ckpts, save_best) -> dict:
     best = dict(save_best='F1_mean', rule='greater') if save_best else {}
     vis = [dict(type='LocalVisBackend')]
     return dict(default_scope='mmaction', default_hooks=dict(
             runtime_info=dict(type='RuntimeInfoHook'), timer=dict(type='IterTimerHook'),
             logger=dict(type='LoggerHook', interval=log_interval, ignore_last=False), param_scheduler=dict(type='ParamSchedulerHook'),
-            checkpoint=dict(type='CheckpointHook', interval=1, max_keep_ckpts=max_keep_ckpts, **best),
+            checkpoint=dict(type='CheckpointHook', interval=ckpt_interval, max_keep_ckpts=max_keep_ckpts, **best),
             sampler_seed=dict(type='DistSamplerSeedHook'), sync_buffers=dict(type='SyncBuffersHook')),
         env_cfg=dict(cudnn_benchmark=False, mp_cfg=dict(mp_start_method='fork', opencv_num_threads=0), dist_cfg=dict(backend='nccl')),
         log_processor=dict(type='LogProcessor', window_size=20, by_epoch=True), vis_backends=vis,
         visualizer=dict(type='ActionVisualizer', vis_backends=vis), log_level='INFO', load_from=None, resume=False)
 
 # %% ../nbs/09_configs.ipynb #f4510319
-def _optim(lr, amp, epochs, warmup_epochs) -> dict:
+def _optim(lr, amp, epochs, warmup_epochs, cosine_end, base_batch_size) -> dict:
     return dict(optim_wrapper=dict(type='AmpOptimWrapper' if amp else 'OptimWrapper',
             optimizer=dict(type='AdamW', lr=lr, betas=(0.9, 0.999), weight_decay=0.05), constructor='SwinOptimWrapperConstructor',
             paramwise_cfg=dict(absolute_pos_embed=dict(decay_mult=0.0), relative_position_bias_table=dict(decay_mult=0.0),
                                norm=dict(decay_mult=0.0), backbone=dict(lr_mult=0.1))),
         param_scheduler=[dict(type='LinearLR', start_factor=0.1, by_epoch=True, begin=0, end=warmup_epochs, convert_to_iter_based=True),
-                         dict(type='CosineAnnealingLR', T_max=epochs, eta_min=0, by_epoch=True, begin=0, end=epochs)],
-        auto_scale_lr=dict(enable=False, base_batch_size=64))
+                         dict(type='CosineAnnealingLR', T_max=epochs, eta_min=0, by_epoch=True, begin=0, end=cosine_end)],
+        auto_scale_lr=dict(enable=False, base_batch_size=base_batch_size))
+
+def _recognizer(backbone:dict, head:dict) -> dict:
+    return dict(type='Recognizer3D', backbone=backbone, cls_head=head,
+                data_preprocessor=dict(type='ActionDataPreprocessor', mean=IMG_MEAN, std=IMG_STD, format_shape='NCTHW'))
 
 # %% ../nbs/09_configs.ipynb #f6c9b89d
 def make_config(variant:str='swin-b-ssv2', # 'swin-b-ssv2' (main), 'swin-l-k700', or 'tiny' (CPU tests and demo)
@@ -131,34 +143,45 @@ def make_config(variant:str='swin-b-ssv2', # 'swin-b-ssv2' (main), 'swin-l-k700'
                 epochs:int|None=None, # training epochs, also the cosine T_max (40; tiny 2)
                 lr:float|None=None, # AdamW learning rate for the head; the backbone gets 0.1x (3e-4; tiny 1e-3)
                 warmup_epochs:float|None=None, # LinearLR warm-up from 0.1x (2.5; tiny 1; mmengine's LinearLR needs at least 2 iterations)
+                cosine_end:int|None=None, # epoch at which the cosine stops and the lr is held; T_max stays `epochs` (epochs; original 30)
                 num_workers:int|None=None, # data-loading processes per GPU (8; tiny 0)
                 amp:bool|None=None, # AmpOptimWrapper (mixed precision; CUDA only) instead of OptimWrapper (True; tiny False)
                 validate:bool=False, # validate on `ann_val` during training (2 clips per video)
                 val_interval:int=1, # epochs between validations
                 val_clips:int=2, # clips per video at validation
                 test_clips:int=3, # clips per video at test
-                test_batch_size:int=1, # videos per GPU at validation/test
-                max_keep_ckpts:int=3, # epoch checkpoints kept
+                test_batch_size:int|None=None, # videos per GPU at validation/test (1; original 8)
+                ckpt_interval:int|None=None, # epochs between checkpoints (1; original 3)
+                max_keep_ckpts:int|None=None, # epoch checkpoints kept (3; original 6)
+                log_interval:int|None=None, # iterations between log lines (20; tiny 1; original 100)
+                window_mismatch:str|None=None, # pretrained bias tables of another window: 'interpolate', 'skip' (original) or 'error'
+                original:bool=False, # the original solution's recipe: its head, and `ORIGINAL`'s settings where not given
                ) -> Config:
     "The mmaction2 config of an MA-52 Video Swin model"
     if variant not in VARIANTS: raise ValueError(f'unknown variant {variant!r}; choose one of {list(VARIANTS)}')
-    a = {**VARIANTS[variant], **{k: v for k, v in dict(data_root=data_root, clip_len=clip_len, input_size=input_size,
-         batch_size=batch_size, epochs=epochs, lr=lr, warmup_epochs=warmup_epochs, num_workers=num_workers, amp=amp).items() if v is not None}}
+    given = dict(data_root=data_root, clip_len=clip_len, input_size=input_size, batch_size=batch_size, epochs=epochs, lr=lr,
+                 warmup_epochs=warmup_epochs, cosine_end=cosine_end, num_workers=num_workers, amp=amp, test_batch_size=test_batch_size,
+                 ckpt_interval=ckpt_interval, max_keep_ckpts=max_keep_ckpts, log_interval=log_interval, window_mismatch=window_mismatch)
+    a = {**RUN_DEFAULTS, **VARIANTS[variant], **(ORIGINAL if original else {}), **{k: v for k, v in given.items() if v is not None}}
+    if a['cosine_end'] is None: a['cosine_end'] = a['epochs']
+    if not 0 < a['cosine_end'] <= a['epochs']:
+        raise ValueError(f"cosine_end={a['cosine_end']} must lie in 1..epochs={a['epochs']}; pass cosine_end= (the epoch at which the cosine stops)")
     root = str(a['data_root'])
     ann_train, ann_val, ann_test = (str(x or f'{root}/{n}_list_videos.txt') for x, n in ((ann_train, 'train_val'), (ann_val, 'val'), (ann_test, 'test')))
     if pretrained is True: pretrained = f"checkpoints/{PRETRAINED[variant]['converted']}" if variant in PRETRAINED else None
-    head = head_config(IN_CHANNELS[variant], frame_head, arcface, coarse, loss)
+    head = head_config(IN_CHANNELS[variant], frame_head, arcface, coarse, loss, original)
     _check_head(head)
+    tb, nw = a['test_batch_size'], a['num_workers']
     cfg = dict(custom_imports=dict(imports=CUSTOM_IMPORTS, allow_failed_imports=False),
-        model=dict(type='Recognizer3D', backbone=backbone_config(variant, pretrained or None), cls_head=head,
-                   data_preprocessor=dict(type='ActionDataPreprocessor', mean=IMG_MEAN, std=IMG_STD, format_shape='NCTHW')),
-        train_dataloader=_loader(ann_train, root, train_pipeline(a['clip_len'], a['input_size']), a['batch_size'], a['num_workers'], True),
+        model=_recognizer(backbone_config(variant, pretrained or None, a['window_mismatch']), head),
+        train_dataloader=_loader(ann_train, root, train_pipeline(a['clip_len'], a['input_size']), a['batch_size'], nw, True),
         train_cfg=dict(type='EpochBasedTrainLoop', max_epochs=a['epochs'], **(dict(val_begin=1, val_interval=val_interval) if validate else {})),
-        test_dataloader=_loader(ann_test, root, test_pipeline(a['clip_len'], test_clips, a['input_size']), test_batch_size, a['num_workers'], False),
+        test_dataloader=_loader(ann_test, root, test_pipeline(a['clip_len'], test_clips, a['input_size']), tb, nw, False),
         test_evaluator=dict(type='F1MeanMetric'), test_cfg=dict(type='TestLoop'),
-        **_optim(a['lr'], a['amp'], a['epochs'], a['warmup_epochs']), **_runtime(a['log_interval'], max_keep_ckpts, validate))
-    if validate: cfg.update(val_dataloader=_loader(ann_val, root, test_pipeline(a['clip_len'], val_clips, a['input_size']), test_batch_size,
-                                                    a['num_workers'], False), val_evaluator=dict(type='F1MeanMetric'), val_cfg=dict(type='ValLoop'))
+        **_optim(a['lr'], a['amp'], a['epochs'], a['warmup_epochs'], a['cosine_end'], a['base_batch_size']),
+        **_runtime(a['log_interval'], a['ckpt_interval'], a['max_keep_ckpts'], validate))
+    if validate: cfg.update(val_dataloader=_loader(ann_val, root, test_pipeline(a['clip_len'], val_clips, a['input_size']), tb, nw, False),
+                            val_evaluator=dict(type='F1MeanMetric'), val_cfg=dict(type='ValLoop'))
     if variant in PRETRAINED: cfg['pretrained_url'] = PRETRAINED[variant]['url']   # where the backbone weights come from (documentation)
     return Config(cfg)
 
@@ -168,6 +191,66 @@ def _check_head(head:dict):
     from mmaction.registry import MODELS
     MODELS.build(copy.deepcopy(head))
 
+# %% ../nbs/09_configs.ipynb #9b619961
+def lr_schedule(cfg:Config, # a training config (`optim_wrapper`, `param_scheduler`, `train_cfg.max_epochs`)
+                iters_per_epoch:int=4, # iterations per epoch (the warm-up is converted to iterations with it)
+               ) -> list:
+    "[(epoch, iteration, head lr, backbone lr)] of every training iteration, from mmengine's own optimizer and schedulers"
+    import torch.nn as nn
+    from mmengine.optim import build_optim_wrapper
+    from mmengine.registry import PARAM_SCHEDULERS, DefaultScope
+    from mmaction.utils import register_all_modules
+    register_all_modules(init_default_scope=False)
+    model = nn.Module(); model.backbone, model.cls_head = nn.Linear(1, 1), nn.Linear(1, 1)
+    with DefaultScope.overwrite_default_scope('mmaction'):   # AmpOptimWrapper needs CUDA; the lr does not depend on the wrapper type
+        ow = build_optim_wrapper(model, dict(cfg.optim_wrapper, type='OptimWrapper'))
+        scheds = [PARAM_SCHEDULERS.build(copy.deepcopy(s), default_args=dict(optimizer=ow, epoch_length=iters_per_epoch)) for s in cfg.param_scheduler]
+    name = {id(p): n for n, p in model.named_parameters()}
+    group = {name.get(id(g['params'][0])): g for g in ow.param_groups}
+    out = []
+    for e in range(cfg.train_cfg.max_epochs):
+        for i in range(iters_per_epoch):
+            out.append((e, i, group['cls_head.weight']['lr'], group['backbone.weight']['lr']))
+            ow.step()
+            for s in scheds:
+                if not s.by_epoch: s.step()
+        for s in scheds:
+            if s.by_epoch: s.step()
+    return out
+
+# %% ../nbs/09_configs.ipynb #b61ba083
+BASELINE_SWIN_L_PRETRAINED = 'https://download.openmmlab.com/mmaction/v1.0/recognition/swin/swin_large_patch4_window7_224_22k.pth'
+
+def _baseline_pipelines() -> tuple:
+    "(train, val, test) pipelines of the challenge baseline's Swin file: 32 frames every 2nd, mmaction2's own crops"
+    def frames(n, test): return dict(type='SampleFrames', clip_len=32, frame_interval=2, num_clips=n, **(dict(test_mode=True) if test else {}))
+    def io(): return [dict(type='DecordInit', io_backend='disk')]
+    def out(): return [dict(type='FormatShape', input_format='NCTHW'), dict(type='PackActionInputs')]
+    train = [*io(), frames(1, False), dict(type='DecordDecode'), dict(type='Resize', scale=(-1, 256)), dict(type='RandomResizedCrop'),
+             dict(type='Resize', scale=(224, 224), keep_ratio=False), dict(type='Flip', flip_ratio=0.5), *out()]
+    val = [*io(), frames(1, True), dict(type='DecordDecode'), dict(type='Resize', scale=(-1, 256)), dict(type='CenterCrop', crop_size=224), *out()]
+    test = [*io(), frames(4, True), dict(type='DecordDecode'), dict(type='Resize', scale=(-1, 224)), dict(type='ThreeCrop', crop_size=224), *out()]
+    return train, val, test
+
+def baseline_swin_l_config(data_root:str='data/ma52', # folder the list files' clip paths are relative to
+                           ann_train:str|None=None, # training list (default: `{data_root}/train_list_videos.txt`)
+                           ann_val:str|None=None, # validation list (default: `{data_root}/val_list_videos.txt`)
+                           ann_test:str|None=None, # test list (default: `{data_root}/test_list_videos.txt`)
+                          ) -> Config:
+    "The original repository's Swin-L MA-52 config (the challenge baseline's file) with the original head"
+    root = str(data_root)
+    ann_train, ann_val, ann_test = (str(x or f'{root}/{n}_list_videos.txt') for x, n in ((ann_train, 'train'), (ann_val, 'val'), (ann_test, 'test')))
+    head = head_config(IN_CHANNELS['swin-l-k700'], original=True)
+    _check_head(head)
+    backbone = dict(backbone_config('swin-l-k700'), pretrained=BASELINE_SWIN_L_PRETRAINED, pretrained2d=True)
+    train, val, test = _baseline_pipelines()
+    return Config(dict(custom_imports=dict(imports=CUSTOM_IMPORTS, allow_failed_imports=False), model=_recognizer(backbone, head),
+        train_dataloader=_loader(ann_train, root, train, 2, 8, True), val_dataloader=_loader(ann_val, root, val, 8, 8, False),
+        test_dataloader=_loader(ann_test, root, test, 1, 8, False),
+        train_cfg=dict(type='EpochBasedTrainLoop', max_epochs=40, val_begin=1, val_interval=3), val_cfg=dict(type='ValLoop'),
+        test_cfg=dict(type='TestLoop'), val_evaluator=dict(type='F1MeanMetric'), test_evaluator=dict(type='F1MeanMetric'),
+        **_optim(1e-3, True, 40, 2.5, 30, 2), **_runtime(100, 3, 5, True)))
+
 # %% ../nbs/09_configs.ipynb #e0146938
 STANDARD_CONFIGS = {
     'swin-b-ssv2_frame-arcface_trainval': dict(variant='swin-b-ssv2'),
@@ -175,6 +258,19 @@ STANDARD_CONFIGS = {
     'swin-b-ssv2_arcface_trainval': dict(variant='swin-b-ssv2', frame_head=False),
     'swin-l-k700_frame-arcface_trainval': dict(variant='swin-l-k700'),
     'tiny_frame-arcface': dict(variant='tiny'),
+}
+ORIGINAL_CONFIGS = {   # name: (function, arguments, the published result it corresponds to)
+    'swin-b-ssv2_trainval': (make_config, dict(variant='swin-b-ssv2', original=True),
+                             'test F1_mean 71.54 (trained on train+val; the epoch-36 checkpoint, epoch_36.pth).'),
+    'swin-b-ssv2_train': (make_config, dict(variant='swin-b-ssv2', ann_train='data/ma52/train_list_videos.txt', original=True),
+                          'test F1_mean 69.48, val 70.84 (trained on train; no validation while training: measure val by testing\n'
+                          'on val_list_videos.txt, which the original\'s test loader read).'),
+    'swin-l-k700_trainval': (make_config, dict(variant='swin-l-k700', original=True),
+                             'test F1_mean 71.01 (Swin-L K700 weights with the Swin-B recipe, train+val; the epoch-33 checkpoint, epoch_33.pth).'),
+    'swin-l_baseline-file': (baseline_swin_l_config, {},
+                             "none (the repository's Swin-L MA-52 file, the challenge baseline's unchanged: VUT-HFUT/MAC_2024_baseline\n"
+                             "MAR/mmaction2/configs/recognition/swin/swin-large-p244-w877_in22k-pre_8xb8-amp-32x2x1-40e_ma52-rgb.py, with the original head;\n"
+                             'the file had separate train/val folders and its test loader read the val list).'),
 }
 
 def save_config(cfg:Config, # config to write
@@ -186,14 +282,20 @@ def save_config(cfg:Config, # config to write
     with atomic_path(path) as tmp: Path(tmp).write_text(text)
     return Path(path)
 
-def write_configs(dest='configs', # output folder
+_REGEN = 'Do not edit: regenerate with `python -m ma52.configs` from the repository root.'
+
+def write_configs(dest='configs', # output folder; the original's configs go to `dest/original`
                  ) -> list:
-    "Write every config of `STANDARD_CONFIGS` into `dest`; returns their paths"
+    "Write every config of `STANDARD_CONFIGS` into `dest` and of `ORIGINAL_CONFIGS` into `dest/original`; returns their paths"
     out = []
     for name, kw in STANDARD_CONFIGS.items():
         call = ', '.join(f'{k}={v!r}' for k, v in kw.items())
-        out.append(save_config(make_config(**kw), Path(dest)/f'{name}.py', f'Generated by ma52.configs (nbs/09_configs.ipynb): make_config({call}).\n'
-                               'Do not edit: regenerate with `python -m ma52.configs` from the repository root.'))
+        out.append(save_config(make_config(**kw), Path(dest)/f'{name}.py', f'Generated by ma52.configs (nbs/09_configs.ipynb): make_config({call}).\n{_REGEN}'))
+    for name, (fn, kw, result) in ORIGINAL_CONFIGS.items():
+        call = ', '.join(f'{k}={v!r}' for k, v in kw.items())
+        out.append(save_config(fn(**kw), Path(dest)/'original'/f'{name}.py', f'Generated by ma52.configs (nbs/09_configs.ipynb): {fn.__name__}({call}).\n'
+                               f"From the original solution's repository (qklee-lz/ACMMM2024-MAC). Published result: {result}\n"
+                               f"Data paths in ma52's layout: one data_root (data/ma52), the list files' clip paths relative to it.\n{_REGEN}"))
     return out
 
 # %% ../nbs/09_configs.ipynb #f1d69ffe

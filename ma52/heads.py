@@ -6,7 +6,7 @@
 from __future__ import annotations
 from .core import register
 from .data import NUM_FINE, NUM_COARSE
-from .losses import check_labels, target_matrix
+from .losses import check_labels, target_matrix, coarse_labels
 import torch, torch.nn as nn, torch.nn.functional as F
 from torch import Tensor
 from mmengine.model.weight_init import normal_init
@@ -15,7 +15,7 @@ from mmaction.models.heads import BaseHead
 from mmaction.registry import MODELS
 
 # %% auto #0
-__all__ = ['CosineLinear', 'FrameSE', 'AssistedI3DHead']
+__all__ = ['HEAD_SWITCHES', 'ORIGINAL_ARCFACE', 'CosineLinear', 'FrameSE', 'AssistedI3DHead']
 
 # %% ../nbs/05_heads.ipynb #79432110
 class CosineLinear(nn.Module):
@@ -39,9 +39,11 @@ class FrameSE(nn.Module):
     "Per-time-step squeeze-excitation on [N, T, C]: returns $f \\odot g$ (legacy: the gates $g$ alone)"
     def __init__(self, channels:int, ratio:int=16, # hidden size is channels // ratio (at least 1)
                  legacy:bool=False, # the original's gate-replaces-features behaviour
+                 bias:bool=True, # biases $b_1, b_2$ in the two linear layers (the original has none)
                 ):
         super().__init__()
-        self.fc1, self.fc2, self.legacy = nn.Linear(channels, max(1, channels//ratio)), nn.Linear(max(1, channels//ratio), channels), legacy
+        hidden = max(1, channels//ratio)
+        self.fc1, self.fc2, self.legacy = nn.Linear(channels, hidden, bias=bias), nn.Linear(hidden, channels, bias=bias), legacy
 
     def gates(self, f:Tensor) -> Tensor: return torch.sigmoid(self.fc2(F.relu(self.fc1(f))))
     def forward(self, f:Tensor) -> Tensor: return self.gates(f) if self.legacy else f*self.gates(f)
@@ -49,6 +51,20 @@ class FrameSE(nn.Module):
 # %% ../nbs/05_heads.ipynb #d41a7b87
 _SUGGEST = {('main',): 'CrossEntropyF1Loss', ('main', 'frames'): 'CrossEntropyF1LossDouble',
             ('main', 'frames', 'coarse', 'coarse_frames'): 'CrossEntropyF1LossFineCoarseDouble'}
+
+# The head's corrections of the original, each a switch: ma52's value, the original's value
+HEAD_SWITCHES = dict(frame_layout=('steps', 'reshape'), se_bias=(True, False), frame_dropout=(True, False),
+                     legacy_se=(False, True), coarse_head=('linear', 'original'))
+ORIGINAL_ARCFACE = dict(type='ArcFaceLoss', s=30.0, m=0.5, legacy_all_class_margin=True)   # the original's margin, every class
+
+def _switches(original:bool, given:dict) -> dict:
+    "Each switch as given, or its ma52 / original value when None"
+    out = {k: HEAD_SWITCHES[k][int(original)] if v is None else v for k, v in given.items()}
+    if out['frame_layout'] not in ('steps', 'reshape'):
+        raise ValueError(f"AssistedI3DHead: frame_layout must be 'steps' or 'reshape' (the original's); got {out['frame_layout']!r}")
+    if out['coarse_head'] not in ('linear', 'original'):
+        raise ValueError(f"AssistedI3DHead: coarse_head must be 'linear' or 'original'; got {out['coarse_head']!r}")
+    return out
 
 def _check_flags(num_classes, spatial_type, use_frame_head, use_coarse):
     if spatial_type not in ('avg', None): raise ValueError(f"AssistedI3DHead: spatial_type must be 'avg' or None; got {spatial_type!r}")
@@ -62,14 +78,14 @@ def _default_loss(num_classes, use_frame_head, use_coarse) -> dict:
     if use_coarse: return dict(type='CrossEntropyF1LossFineCoarseDouble')
     return dict(type='CrossEntropyF1LossDouble' if use_frame_head else 'CrossEntropyF1Loss', num_classes=num_classes)
 
-def _arcface_module(loss, parts:tuple, num_classes:int, use_arcface:bool, arcface:dict|None, flags:str):
+def _arcface_module(loss, parts:tuple, num_classes:int, use_arcface:bool, arcface:dict|None, flags:str, default:dict|None=None):
     "The module that applies the ArcFace margin (None without ArcFace), after checking that `loss` fits the head"
     name = type(loss).__name__
     if hasattr(loss, 'margin_logits'):         # loss_cls is an ArcFace loss: it applies the margin itself
         if not use_arcface: raise ValueError(f'AssistedI3DHead: loss_cls={name} takes cosines; set use_arcface=True')
         if arcface is not None: raise ValueError(f'AssistedI3DHead: loss_cls={name} already is the ArcFace margin; drop arcface=')
         arc = loss
-    elif use_arcface: arc = MODELS.build({'type': 'ArcFaceLoss', **(arcface or {})})
+    elif use_arcface: arc = MODELS.build({'type': 'ArcFaceLoss', **(arcface or default or {})})
     elif arcface is not None: raise ValueError('AssistedI3DHead: arcface= is given but use_arcface=False')
     else: arc = None
     wants = tuple(getattr(loss, 'score_parts', ('main',)))
@@ -87,29 +103,43 @@ class AssistedI3DHead(BaseHead):
                  in_channels:int, # channels of the backbone features
                  loss_cls:dict|None=None, # loss config; None: the F1 loss matching the heads in use
                  spatial_type:str='avg', # 'avg' pools the features like `I3DHead`
-                 dropout_ratio:float=0.5, # dropout before every classifier
+                 dropout_ratio:float=0.5, # dropout before the main (and, with `frame_dropout`, the frame) classifiers
                  init_std:float=0.01, # std of the classifiers' normal initialisation
                  use_arcface:bool=True, # cosine main classifier, ArcFace margin in training, $s\cos\theta$ at inference
                  arcface:dict|None=None, # ArcFace parameters, e.g. dict(type='ArcFaceLoss', s=30.0, m=0.5)
                  use_frame_head:bool=True, # the frame-level assisting head (training only)
                  use_coarse:bool=False, # 7-class body-level main and frame heads (needs the 52 MA-52 classes)
-                 legacy_se:bool=False, # the original's frame SE (gates replace the features)
+                 original:bool=False, # the original solution's head exactly: every switch below at the original's value
+                 legacy_se:bool|None=None, # the frame SE's gates replace the features (original: True)
+                 se_bias:bool|None=None, # biases in the frame SE's linear layers (original: False)
+                 frame_dropout:bool|None=None, # dropout on the frame features (original: False)
+                 frame_layout:str|None=None, # 'steps': one vector per time step; 'reshape': the original's [N*T, C, H, W] view
+                 coarse_head:str|None=None, # 'linear' on the fine features, or 'original': cosine + own SE frame head
                  se_ratio:int=16, # channel reduction of the frame SE
                  **kwargs, # `BaseHead` arguments: average_clips, label_smooth_eps, topk, ...
                 ):
         _check_flags(num_classes, spatial_type, use_frame_head, use_coarse)
+        sw = _switches(original, dict(legacy_se=legacy_se, se_bias=se_bias, frame_dropout=frame_dropout, frame_layout=frame_layout, coarse_head=coarse_head))
         super().__init__(num_classes, in_channels, loss_cls or _default_loss(num_classes, use_frame_head, use_coarse), **kwargs)
-        self.spatial_type, self.dropout_ratio, self.init_std = spatial_type, dropout_ratio, init_std
-        self.use_arcface, self.use_frame_head, self.use_coarse, self.legacy_se = use_arcface, use_frame_head, use_coarse, legacy_se
+        self.spatial_type, self.dropout_ratio, self.init_std, self.original = spatial_type, dropout_ratio, init_std, original
+        self.use_arcface, self.use_frame_head, self.use_coarse = use_arcface, use_frame_head, use_coarse
+        for k, v in sw.items(): setattr(self, k, v)
         self.avg_pool = nn.AdaptiveAvgPool3d((1, 1, 1)) if spatial_type == 'avg' else None
         self.dropout = nn.Dropout(dropout_ratio) if dropout_ratio else None
         self.fc_cls = CosineLinear(in_channels, num_classes, init_std) if use_arcface else nn.Linear(in_channels, num_classes)
-        if use_frame_head: self.frame_se, self.fc_frame = FrameSE(in_channels, se_ratio, legacy_se), nn.Linear(in_channels, num_classes)
-        if use_coarse: self.fc_coarse, self.fc_coarse_frame = nn.Linear(in_channels, NUM_COARSE), nn.Linear(in_channels, NUM_COARSE)
+        se = lambda: FrameSE(in_channels, se_ratio, self.legacy_se, self.se_bias)
+        if use_frame_head: self.frame_se, self.fc_frame = se(), nn.Linear(in_channels, num_classes)
         self.parts = ('main',) + ('frames',)*use_frame_head + ('coarse', 'coarse_frames')*use_coarse
         self.arcface = _arcface_module(self.loss_cls, self.parts, num_classes, use_arcface, arcface,
-                                       f'use_frame_head={use_frame_head}, use_coarse={use_coarse}')
+                                       f'use_frame_head={use_frame_head}, use_coarse={use_coarse}', ORIGINAL_ARCFACE if original else None)
         self.margin_in_loss = self.arcface is self.loss_cls
+        if use_coarse and self.coarse_head == 'original':   # cosine classifier with the main head's margin (the original's without ArcFace)
+            arc = self.arcface
+            self.coarse_arcface = MODELS.build(ORIGINAL_ARCFACE if arc is None else dict(
+                type='ArcFaceLoss', s=arc.s, m=arc.m, easy_margin=arc.easy_margin, legacy_all_class_margin=arc.legacy_all_class_margin))
+            self.fc_coarse, self.coarse_frame_se = CosineLinear(in_channels, NUM_COARSE, init_std), se()
+        elif use_coarse: self.fc_coarse = nn.Linear(in_channels, NUM_COARSE)
+        if use_coarse: self.fc_coarse_frame = nn.Linear(in_channels, NUM_COARSE)
 
     def init_weights(self):
         "Normal initialisation of the classifiers, as `I3DHead` does"
@@ -129,11 +159,19 @@ class AssistedI3DHead(BaseHead):
         z = self.fc_cls(self._pooled(x))
         return self.arcface.inference_logits(z) if self.use_arcface else z
 
-    def frame_features(self, x:Tensor) -> Tensor:
-        "Spatially averaged, SE-weighted features of each time step [N, T', C]"
+    def frame_vectors(self, x:Tensor) -> Tensor:
+        "The frame head's input [N, T', C]: each time step's spatial mean, or the original's reshape layout"
         if x.dim() != 5: raise ValueError(f'AssistedI3DHead: the frame head needs backbone features [N, C, T, H, W]; got shape {tuple(x.shape)}')
-        f = self.frame_se(x.mean((3, 4)).transpose(1, 2))
-        return f if self.dropout is None else self.dropout(f)
+        n, c, t, h, w = x.shape
+        if self.frame_layout == 'reshape': return x.reshape(n*t, c, h, w).mean((2, 3)).reshape(n, t, c)
+        return x.mean((3, 4)).transpose(1, 2)
+
+    def frame_features(self, x:Tensor, # backbone features [N, C, T', H, W]
+                       se:nn.Module|None=None, # the SE block (default: the fine frame head's)
+                      ) -> Tensor:
+        "SE-weighted frame vectors [N, T', C], with dropout when `frame_dropout`"
+        f = (se or self.frame_se)(self.frame_vectors(x))
+        return f if self.dropout is None or not self.frame_dropout else self.dropout(f)
 
     def forward_parts(self, x:Tensor) -> tuple:
         "Training outputs: (main scores [N, C], frame logits [N, T', C], coarse [N, 7], coarse frames [N, T', 7]), those in use"
@@ -141,7 +179,9 @@ class AssistedI3DHead(BaseHead):
         pooled = self._pooled(x)
         outs = [self.fc_cls(pooled)]
         if self.use_frame_head: outs.append(self.fc_frame(f))
-        if self.use_coarse: outs += [self.fc_coarse(pooled), self.fc_coarse_frame(f)]
+        if self.use_coarse:
+            cf = self.frame_features(x, self.coarse_frame_se) if self.coarse_head == 'original' else f
+            outs += [self.fc_coarse(pooled), self.fc_coarse_frame(cf)]
         return tuple(outs)
 
     def loss(self, feats:Tensor, data_samples:list, **kwargs) -> dict:
@@ -150,8 +190,8 @@ class AssistedI3DHead(BaseHead):
 
     def loss_by_feat(self, cls_scores:tuple, # `forward_parts` outputs
                      data_samples:list) -> dict:
-        "`loss_cls` of the outputs (ArcFace margin applied to the main scores) and top-k accuracy for hard labels"
-        cls_scores = (cls_scores,) if isinstance(cls_scores, Tensor) else tuple(cls_scores)
+        "`loss_cls` of the outputs (ArcFace margin applied to the main, and original coarse, scores) and top-k accuracy for hard labels"
+        cls_scores = (cls_scores,) if isinstance(cls_scores, Tensor) else list(cls_scores)
         main, losses = cls_scores[0], {}
         labels = check_labels(torch.stack([d.gt_label for d in data_samples]).to(main.device), main.shape[0], self.num_classes, 'AssistedI3DHead')
         if not labels.is_floating_point():
@@ -160,6 +200,7 @@ class AssistedI3DHead(BaseHead):
         if self.label_smooth_eps:
             labels = (1 - self.label_smooth_eps)*target_matrix(labels, self.num_classes) + self.label_smooth_eps/self.num_classes
         if self.use_arcface and not self.margin_in_loss: main = self.arcface.margin_logits(main, labels)
+        if self.use_coarse and self.coarse_head == 'original': cls_scores[2] = self.coarse_arcface.margin_logits(cls_scores[2], coarse_labels(labels))
         loss = self.loss_cls(main if len(cls_scores) == 1 else (main, *cls_scores[1:]), labels)
         losses.update(loss if isinstance(loss, dict) else dict(loss_cls=loss))
         return losses
