@@ -1,28 +1,49 @@
 # ma52: every target depends on the environment, which `make install` builds once and then
-# leaves alone until settings.ini or setup.py change.
+# leaves alone until settings.ini, setup.py or constraints.txt change.
 SHELL := /bin/bash
 PY311 ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.ma52-installed
+# the exact version of every package `make install` installs, pip included; `make lock` writes it from $(VENV)
+LOCK := constraints.txt
+PIN := $(if $(wildcard $(LOCK)),-c $(LOCK))
 OPENCV := $(shell sed -n 's/.*opencv-python==\([0-9.]*\).*/\1/p' settings.ini)
 export YOLO_OFFLINE ?= 1
 export MPLBACKEND ?= Agg
 
-.PHONY: install export clean-nbs sync-check test test-fast docs docs-check demo demo-clean run-nbs clean
+.PHONY: install lock export clean-nbs sync-check test test-fast test-gpu docs docs-check demo demo-clean run-nbs clean
 
 install: $(STAMP)
 
-$(STAMP): settings.ini setup.py
+# A $(VENV) without a working pip (left by a failed `python3.11 -m venv`, e.g. without Debian's python3.11-venv) is made
+# again, and one whose making fails is removed, so that the next `make install` starts clean.
+$(STAMP): settings.ini setup.py $(wildcard $(LOCK))
 	@echo "== ma52: building $(VENV) (Python 3.11) =="
 	@start=$$(date +%s); \
-	test -x $(BIN)/python || $(PY311) -m venv $(VENV) || exit 1; \
-	$(BIN)/python -m pip install -q --upgrade pip || exit 1; \
-	$(BIN)/pip install -q -e ".[dev]" || exit 1; \
-	$(BIN)/pip install -q --no-deps --force-reinstall "opencv-contrib-python==$(OPENCV)" || exit 1; \
+	if ! $(BIN)/python -m pip --version >/dev/null 2>&1; then \
+	  if [ -e $(VENV) ]; then \
+	    [ -f $(VENV)/pyvenv.cfg ] || { echo "ma52: $(VENV) exists but is not a virtual environment; move it away" >&2; exit 1; }; \
+	    echo "== $(VENV) has no working pip (half made?): making it again =="; rm -rf $(VENV); \
+	  fi; \
+	  $(PY311) -m venv $(VENV) && $(BIN)/python -m pip --version >/dev/null 2>&1 || { rm -rf $(VENV); \
+	    echo "ma52: '$(PY311) -m venv $(VENV)' did not make an environment with pip, so it was removed. Install Python 3.11 with its venv module (Debian/Ubuntu: apt install python3.11-venv) or pass PY311=/path/to/python3.11" >&2; exit 1; }; \
+	fi; \
+	$(if $(PIN),,echo "== no $(LOCK): installing the newest versions settings.ini allows (make lock pins them) ==";) \
+	$(BIN)/python -m pip install -q $(PIN) --upgrade pip || exit 1; \
+	$(BIN)/pip install -q $(PIN) -e ".[dev]" || exit 1; \
+	$(BIN)/pip install -q $(PIN) --no-deps --force-reinstall "opencv-contrib-python==$(OPENCV)" || exit 1; \
 	$(BIN)/python -c "import ma52, mmaction.models, cv2; print('ma52', ma52.__version__, '| opencv', cv2.__version__)" || exit 1; \
 	echo "== install took $$(( $$(date +%s) - start )) s =="
 	@touch $(STAMP)
+
+# $(LOCK) from what $(VENV) holds now. To move to newer versions: rm -rf $(VENV) $(LOCK), make install, make test, make lock.
+lock: install
+	@{ echo "# ma52: the exact version of every package \`make install\` installs (it runs pip install -c $(LOCK) ...)."; \
+	  echo "# Written by \`make lock\` (pip freeze --all of $(VENV)). Newer versions: rm -rf $(VENV) $(LOCK); make install; make test; make lock"; \
+	  $(BIN)/python -m pip freeze --all --exclude-editable --exclude ma52; } > $(LOCK).tmp && mv $(LOCK).tmp $(LOCK) || { rm -f $(LOCK).tmp; exit 1; }
+	@touch $(STAMP)
+	@echo "wrote $(LOCK): $$(grep -c '==' $(LOCK)) packages pinned"
 
 # ma52/ from the notebooks, notebooks cleaned, README.md from nbs/index.ipynb
 export: install
@@ -38,6 +59,10 @@ sync-check: install
 test: install
 	$(BIN)/python scripts/run_tests.py --flags slow
 	$(MAKE) --no-print-directory sync-check
+
+# on a machine with a CUDA GPU: every test, the `cuda` cells too (scripts/gpu_check.sh runs only the notebooks that have them)
+test-gpu: install
+	$(BIN)/python scripts/run_tests.py --flags "slow cuda"
 
 # quick iteration: skips `slow` cells too
 test-fast: install

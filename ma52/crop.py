@@ -4,8 +4,9 @@
 
 # %% ../nbs/02_crop.ipynb #338177b9
 from __future__ import annotations
-import argparse, csv, fcntl, io, json, math, os, queue, re, sys, threading, time
-from contextlib import closing
+import argparse, csv, fcntl, hashlib, io, json, math, os, queue, re, sys, threading, time
+from collections import Counter
+from contextlib import closing, contextmanager
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -16,12 +17,13 @@ from .core import atomic_path
 from .data import read_list
 
 # %% auto #0
-__all__ = ['PAD_1080', 'DECORD_BAD_WIDTHS', 'RED_HSV', 'DETECTORS', 'VIDEO_EXTS', 'box_area', 'box_iou', 'main_person',
-           'union_box', 'clip_box', 'pad_box', 'widen_box', 'decodable_width', 'even_box', 'crop_box', 'Detector',
-           'ColorDetector', 'HogDetector', 'DetectorUnavailable', 'load_yolo', 'YoloDetector', 'get_detector',
-           'BadInput', 'VideoInfo', 'probe_video', 'sample_positions', 'plan_samples', 'sampled_frames', 'prefetch',
-           'detect_clip', 'out_size', 'write_crop', 'video_frames', 'crop_clip', 'read_manifest', 'preview_crops',
-           'CropError', 'WorkerDied', 'find_clips', 'check_dirs', 'crop_videos', 'crop_cli']
+__all__ = ['PAD_1080', 'DECORD_BAD_WIDTHS', 'MIN_DECODABLE_WIDTH', 'RED_HSV', 'DETECTORS', 'CODECS', 'CROP_VERSION', 'VIDEO_EXTS',
+           'box_area', 'box_iou', 'main_person', 'union_box', 'clip_box', 'pad_box', 'widen_box', 'decodable_width',
+           'even_box', 'crop_box', 'Detector', 'ColorDetector', 'HogDetector', 'DetectorUnavailable', 'load_yolo',
+           'YoloDetector', 'get_detector', 'BadInput', 'VideoInfo', 'video_rotation', 'probe_video', 'sample_positions',
+           'plan_samples', 'sampled_frames', 'prefetch', 'detect_clip', 'video_codec', 'out_size', 'write_crop',
+           'video_frames', 'crop_options', 'source_id', 'crop_clip', 'read_manifest', 'preview_crops', 'CropError',
+           'WorkerDied', 'find_clips', 'check_dirs', 'crop_videos', 'crop_cli']
 
 # %% ../nbs/02_crop.ipynb #7b39b2d6
 def box_area(boxes) -> np.ndarray:
@@ -97,11 +99,12 @@ def widen_box(box, frame_wh,
 
 # %% ../nbs/02_crop.ipynb #c67ee3a1
 DECORD_BAD_WIDTHS = frozenset({2, 4, 6, 8, 12, 16, 24, 48, 72})   # even widths of mp4v clips decord 0.6 cannot read
+MIN_DECODABLE_WIDTH = min(set(range(2, 100, 2)) - DECORD_BAD_WIDTHS)   # the narrowest even width it reads
 
 def decodable_width(w:int, # an even width
                     limit:int, # the widest allowed (the frame's even width)
                    ) -> int:
-    "`w` if decord can read clips that wide, else the nearest wider even width it reads, up to `limit` (else `w`)"
+    "`w` if decord can read clips that wide, else the nearest wider even width it reads, up to `limit`; `w` if none fits (`out_size` then scales)"
     return next((v for v in range(w, limit + 1, 2) if v not in DECORD_BAD_WIDTHS), w)
 
 # %% ../nbs/02_crop.ipynb #71e0ef0a
@@ -145,6 +148,9 @@ class Detector:
     def __call__(self, frame:np.ndarray) -> np.ndarray:
         d = np.asarray(self.detect(frame), np.float32).reshape(-1, 5)
         return d[d[:, 4] >= self.conf]
+    def config(self) -> dict:
+        "The settings that decide its boxes (the manifest records them: a change redoes the crops)"
+        return dict(name=self.name, conf=self.conf)
     def __repr__(self): return f'{type(self).__name__}(conf={self.conf})'
 
 # %% ../nbs/02_crop.ipynb #caa5e158
@@ -175,6 +181,7 @@ class ColorDetector(Detector):
         x, y, w, h, a = stats[1:].T.astype(float)
         keep = a >= self.min_area*frame.shape[0]*frame.shape[1]
         return np.c_[x, y, x + w, y + h, a/np.maximum(w*h, 1)][keep]
+    def config(self): return {**super().config(), 'ranges': self.ranges, 'min_area': self.min_area, 'join': self.join}
     def __repr__(self): return f'ColorDetector(ranges={self.ranges}, conf={self.conf})'
 
 # %% ../nbs/02_crop.ipynb #344c6f00
@@ -191,6 +198,7 @@ class HogDetector(Detector):
         self.height, self.win_stride, self.scale = height, win_stride, scale
         self.hog = cv2.HOGDescriptor()
         self.hog.setSVMDetector(cv2.HOGDescriptor_getDefaultPeopleDetector())
+    def config(self): return {**super().config(), 'height': self.height, 'win_stride': self.win_stride, 'scale': self.scale}
     def detect(self, frame):
         H, W = frame.shape[:2]
         w = max(64, round(W*self.height/H))
@@ -201,6 +209,13 @@ class HogDetector(Detector):
         return np.c_[r[:, :2], r[:, :2] + r[:, 2:], np.ravel(scores)]
 
 # %% ../nbs/02_crop.ipynb #0334b1bf
+def _file_sha256(path) -> str:
+    "SHA-256 of a file, read in 1 MB pieces"
+    h = hashlib.sha256()
+    with open(path, 'rb') as f:
+        for b in iter(lambda: f.read(1 << 20), b''): h.update(b)
+    return h.hexdigest()
+
 class DetectorUnavailable(RuntimeError):
     "A detector that cannot be built here (e.g. YOLO weights that cannot be downloaded)"
 
@@ -226,9 +241,12 @@ class YoloDetector(Detector):
         super().__init__(conf)
         self.weights, self.imgsz, self.device = str(weights), imgsz, device
         self.model = load_yolo(weights)
+        ckpt = getattr(self.model, 'ckpt_path', None)   # the .pt file loaded (None for a .yaml)
+        self.weights_sha256 = _file_sha256(ckpt) if ckpt and Path(ckpt).is_file() else None
     def detect(self, frame):
         b = self.model.predict(frame, imgsz=self.imgsz, conf=self.conf, classes=[0], device=self.device, verbose=False)[0].boxes
         return np.c_[b.xyxy.cpu().numpy(), b.conf.cpu().numpy()]
+    def config(self): return {**super().config(), 'weights': self.weights, 'weights_sha256': self.weights_sha256, 'imgsz': self.imgsz}
     def __repr__(self): return f'YoloDetector(weights={self.weights!r}, conf={self.conf}, imgsz={self.imgsz})'
 
 # %% ../nbs/02_crop.ipynb #9492c73c
@@ -255,11 +273,23 @@ class VideoInfo(NamedTuple):
     "What the container says about a clip"
     frames: int # number of video frames (packets)
     fps: float # average frame rate
-    size: tuple # (width, height)
+    size: tuple # (width, height) of the frames as shown, i.e. turned by `rotation`
     keyframes: tuple # (frame index, pts) of each keyframe, in display order
+    rotation: int = 0 # degrees clockwise that players, OpenCV and decord turn the stored frames (the display matrix)
+
+def video_rotation(path) -> int:
+    "How far OpenCV turns the frames of `path` as it reads them: 0, 90, 180 or 270 degrees clockwise"
+    cap = cv2.VideoCapture(str(path))
+    try:
+        if not cap.isOpened(): raise BadInput('OpenCV cannot open it')
+        cap.set(cv2.CAP_PROP_ORIENTATION_AUTO, 1)   # its default: turn the frames as the display matrix says
+        r = round(cap.get(cv2.CAP_PROP_ORIENTATION_META)) % 360
+    finally: cap.release()
+    if r % 90: raise BadInput(f'turned by {r} degrees: only quarter turns are supported')
+    return r
 
 def probe_video(path) -> VideoInfo:
-    "Frames, fps, size and keyframes of a clip from its container, without decoding; `BadInput` if it is not usable"
+    "Frames, fps, size (as shown), keyframes and rotation of a clip from its container; `BadInput` if it is not usable"
     path = Path(path)
     if not path.is_file(): raise BadInput('missing file')
     if path.stat().st_size == 0: raise BadInput('empty file (0 bytes)')
@@ -276,7 +306,8 @@ def probe_video(path) -> VideoInfo:
     if W < 2 or H < 2: raise BadInput(f'frame size {W}×{H} is too small')
     order = sorted(range(len(packets)), key=lambda i: packets[i][0]) if all(p is not None for p, _ in packets) else range(len(packets))
     keys = tuple((rank, packets[i][0]) for rank, i in enumerate(order) if packets[i][1])
-    return VideoInfo(len(packets), fps, (W, H), keys)
+    rotation = video_rotation(path)
+    return VideoInfo(len(packets), fps, (W, H) if rotation in (0, 180) else (H, W), keys, rotation)
 
 # %% ../nbs/02_crop.ipynb #64ebefd6
 def sample_positions(n:int, # frames in the clip
@@ -299,13 +330,20 @@ def plan_samples(info:VideoInfo, k:int) -> tuple:
     return 'key', sorted(set(chosen))
 
 # %% ../nbs/02_crop.ipynb #7333de1f
+def _shown(frame, w:int, h:int, rotation:int) -> np.ndarray:
+    "A PyAV frame as a BGR array, `w`×`h` as stored, then turned `rotation` degrees clockwise as OpenCV and decord show it"
+    r = getattr(frame, 'rotation', None)   # PyAV's own reading of the display matrix (anticlockwise)
+    if r is not None and -r % 360 != rotation:
+        raise RuntimeError(f'PyAV reads a rotation of {-r % 360}°, OpenCV {rotation}°: the detector would not see the frames the crop is cut from')
+    return np.ascontiguousarray(np.rot90(frame.to_ndarray(width=w, height=h, format='bgr24'), -rotation//90))
+
 def sampled_frames(path, info:VideoInfo,
                    k:int=8, # frames to sample
                    every_frame:bool=False, # yield every frame instead
                    side:int=640, # longest side of the yielded frames (never enlarged)
                   ):
-    "Yield (index, BGR frame at most `side` px long) for the sampled frames, decoding as a stream"
-    W, H = info.size
+    "Yield (index, BGR frame at most `side` px long, turned as shown) for the sampled frames, decoding as a stream"
+    W, H = info.size if info.rotation in (0, 180) else info.size[::-1]   # as stored
     s = min(1.0, side/max(W, H))
     w, h = max(2, round(W*s)), max(2, round(H*s))
     mode, items = ('seq', range(info.frames)) if every_frame else plan_samples(info, k)
@@ -315,12 +353,12 @@ def sampled_frames(path, info:VideoInfo,
             if mode == 'key':
                 for i, pts in items:
                     c.seek(pts, stream=st)
-                    yield i, next(c.decode(st)).to_ndarray(width=w, height=h, format='bgr24')
+                    yield i, _shown(next(c.decode(st)), w, h, info.rotation)
                 return
             st.thread_type = 'AUTO'
             wanted, last = set(items), max(items)
             for i, f in enumerate(c.decode(st)):
-                if i in wanted: yield i, f.to_ndarray(width=w, height=h, format='bgr24')
+                if i in wanted: yield i, _shown(f, w, h, info.rotation)
                 if i >= last: return
     except (av.error.FFmpegError, StopIteration) as e: raise BadInput(f'decoding failed: {e}') from None
 
@@ -363,7 +401,7 @@ def detect_clip(path, detector:Detector,
                 side:int=640, # frames are shrunk to this long side for the detector
                 info:VideoInfo|None=None, # from `probe_video` (probed here if not given)
                ) -> tuple:
-    "(info, per sampled frame an N×5 array of person boxes in full-frame pixels)"
+    "(info, per sampled frame an N×5 array of person boxes in full-frame pixels, as shown)"
     info = info or probe_video(path)
     dets = []
     for _, frame in prefetch(sampled_frames(path, info, k, every_frame, side)):
@@ -373,28 +411,53 @@ def detect_clip(path, detector:Detector,
     return info, dets
 
 # %% ../nbs/02_crop.ipynb #7f17db5d
-def out_size(box, max_side:int|None=None) -> tuple:
-    "(width, height) of a crop of `box`, shrunk so its long side is at most `max_side`, even sizes, a width decord reads"
+CODECS = {'.mp4': 'mp4v', '.mov': 'mp4v', '.mkv': 'mp4v', '.avi': 'mp4v', '.webm': 'VP80'}   # the writer's fourcc per container ma52-crop accepts
+
+def video_codec(path) -> str:
+    "The fourcc `write_crop` writes into `path`'s container (by its suffix, any case)"
+    try: return CODECS[Path(path).suffix.lower()]
+    except KeyError: raise ValueError(f'cannot write {Path(path).suffix!r} videos; ma52-crop writes {", ".join(CODECS)}') from None
+
+def _even(x:float, up:bool=False) -> int: return 2*(math.ceil(x/2) if up else math.floor(x/2))
+
+def out_size(box,
+             max_side:int|None=None, # shrink so the long side is at most this (at least `MIN_DECODABLE_WIDTH`)
+             min_ratio:float=0.6, # keep width/height >= this where the box has it
+            ) -> tuple:
+    "(width, height) written for a crop of `box`: at most `max_side` long, even, w/h >= `min_ratio` where the box is, a width decord reads"
+    if max_side is not None and max_side < MIN_DECODABLE_WIDTH:
+        raise ValueError(f'max_side={max_side} is below {MIN_DECODABLE_WIDTH}, the narrowest width decord reads')
     w, h = box[2] - box[0], box[3] - box[1]
-    if not max_side or max(w, h) <= max_side: return (w, h)
-    s = max_side/max(w, h)
-    return (decodable_width(max(2, 2*int(w*s/2)), w), max(2, 2*int(h*s/2)))
+    s = min(1.0, max_side/max(w, h)) if max_side else 1.0
+    ow, oh = max(2, _even(w*s)), max(2, _even(h*s))
+    lo = _even(min_ratio*oh, up=True) if w >= min_ratio*h else 2    # the narrowest width that keeps the box's ratio promise
+    ow = max(ow, lo)
+    hi = _even(max_side) if max_side else ow + MIN_DECODABLE_WIDTH
+    width = next((v for v in range(ow, hi + 1, 2) if v not in DECORD_BAD_WIDTHS), None) or \
+            next((v for v in range(ow - 2, lo - 1, -2) if v not in DECORD_BAD_WIDTHS), None)
+    if width is None: raise ValueError(f'no width decord reads fits a {w}×{h} crop shrunk to {ow}×{oh}')
+    return (width, oh)
 
 def write_crop(src, dst, box:tuple, fps:float,
                max_side:int|None=None, # shrink the crop so its long side is at most this
+               frame_wh:tuple|None=None, # the size (as shown) every frame must have, from `probe_video`
+               min_ratio:float=0.6, # see `out_size`
               ) -> int:
-    "Crop every frame of `src` to `box` and write `dst` (mp4v) at `fps`, streaming; returns the frames written"
+    "Crop every frame of `src` to `box` and write `dst` (codec by container, `CODECS`) at `fps`, streaming; returns the frames written"
     x1, y1, x2, y2 = box
-    size = out_size(box, max_side)
+    size = out_size(box, max_side, min_ratio)
     cap, writer, n = cv2.VideoCapture(str(src)), None, 0
     try:
         if not cap.isOpened(): raise BadInput('OpenCV cannot open it')
-        writer = cv2.VideoWriter(str(dst), cv2.VideoWriter_fourcc(*'mp4v'), fps, size)
-        if not writer.isOpened(): raise OSError(f'OpenCV cannot open a video writer for {dst}')
+        cap.set(cv2.CAP_PROP_ORIENTATION_AUTO, 1)   # frames turned as shown (OpenCV's default), as `probe_video` reports
+        writer = cv2.VideoWriter(str(dst), cv2.VideoWriter_fourcc(*video_codec(dst)), fps, size)
+        if not writer.isOpened(): raise OSError(f'OpenCV cannot open a {video_codec(dst)} video writer for {dst}')
         while True:
             ok, frame = cap.read()
             if not ok: break
-            if frame.shape[1] < x2 or frame.shape[0] < y2: raise BadInput(f'frame {n} is {frame.shape[1]}×{frame.shape[0]}, smaller than the crop box')
+            fw, fh = frame.shape[1], frame.shape[0]
+            if frame_wh is not None and (fw, fh) != tuple(frame_wh): raise BadInput(f'frame {n} is {fw}×{fh}, not {frame_wh[0]}×{frame_wh[1]} as probed')
+            if fw < x2 or fh < y2: raise BadInput(f'frame {n} is {fw}×{fh}, smaller than the crop box')
             c = frame[y1:y2, x1:x2]
             if size != (x2 - x1, y2 - y1): c = cv2.resize(c, size, interpolation=cv2.INTER_AREA)
             writer.write(np.ascontiguousarray(c)); n += 1
@@ -410,6 +473,25 @@ def video_frames(path) -> tuple:
     try: return tuple(int(cap.get(p)) for p in (cv2.CAP_PROP_FRAME_COUNT, cv2.CAP_PROP_FRAME_WIDTH, cv2.CAP_PROP_FRAME_HEIGHT))
     finally: cap.release()
 
+CROP_VERSION = 2   # bump when the crop a clip gets for the same options changes (records without options are older)
+
+def crop_options(detector:Detector, # its `config()` is recorded
+                 k:int=8, # frames sampled (recorded as None with `every_frame`)
+                 every_frame:bool=False,
+                 max_side:int|None=None,
+                 min_frames:int=2,
+                 pad:tuple=PAD_1080,
+                 min_ratio:float=0.6,
+                ) -> dict:
+    "Everything besides the clip that decides its crop, as the manifest records it (the arguments of `crop_clip`)"
+    return json.loads(json.dumps(dict(version=CROP_VERSION, detector=detector.config(), sample_frames=None if every_frame else k,
+                                      every_frame=every_frame, max_side=max_side, pad=list(pad), min_ratio=min_ratio, min_frames=min_frames)))
+
+def source_id(path) -> dict:
+    "A source clip's identity, cheap to check: its size in bytes and modification time"
+    st = Path(path).stat()
+    return dict(bytes=st.st_size, mtime_ns=st.st_mtime_ns)
+
 def crop_clip(src, dst, detector:Detector,
               k:int=8, # frames to sample for detection
               every_frame:bool=False, # detect on every frame instead
@@ -420,17 +502,19 @@ def crop_clip(src, dst, detector:Detector,
              ) -> dict:
     "Crop clip `src` around its main person into `dst` (atomically); returns its manifest record"
     t0 = time.time()
+    source = source_id(src) if Path(src).is_file() else None   # before reading it: a source changed meanwhile is redone next time
     info = probe_video(src)
     if info.frames < min_frames: raise BadInput(f'too short: {info.frames} frame(s), at least {min_frames} needed')
     info, dets = detect_clip(src, detector, k, every_frame, info=info)
     box, fallback = crop_box(dets, info.size, pad, min_ratio)
-    size = out_size(box, max_side)
+    size = out_size(box, max_side, min_ratio)
     with atomic_path(dst) as tmp:
-        n = write_crop(src, tmp, box, info.fps, max_side)
+        n = write_crop(src, tmp, box, info.fps, max_side, info.size, min_ratio)
         if n != info.frames: raise BadInput(f'corrupt: decoded {n} of {info.frames} frames')
         if video_frames(tmp) != (n, *size): raise RuntimeError(f'the written crop reads back as {video_frames(tmp)}, expected {(n, *size)}')
-    return dict(box=list(box), frame_size=list(info.size), frames=n, fps=info.fps, out_size=list(size),
-                detector=detector.name, sampled=len(dets), fallback=fallback, seconds=round(time.time() - t0, 3))
+    return dict(box=list(box), frame_size=list(info.size), rotation=info.rotation, frames=n, fps=info.fps, out_size=list(size),
+                detector=detector.name, sampled=len(dets), fallback=fallback, source=source,
+                options=crop_options(detector, k, every_frame, max_side, min_frames, pad, min_ratio), seconds=round(time.time() - t0, 3))
 
 # %% ../nbs/02_crop.ipynb #909fc1db
 def _middle_frame(path, n:int) -> np.ndarray|None:
@@ -474,7 +558,7 @@ def preview_crops(src, # folder the clips' paths are relative to
     return fig
 
 # %% ../nbs/02_crop.ipynb #d033546c
-VIDEO_EXTS = ('.mp4', '.avi', '.mkv', '.mov', '.webm')
+VIDEO_EXTS = tuple(CODECS)   # the containers ma52-crop reads and writes (suffixes in any case)
 
 class CropError(RuntimeError):
     "A problem with how `crop_videos` was asked to run (paths, list, detector): nothing was cropped"
@@ -537,9 +621,14 @@ def _verified(dst:Path, rec:dict) -> bool:
 def _write_manifest(path:Path, recs:dict):
     with atomic_path(path) as tmp: tmp.write_text(''.join(json.dumps(recs[c]) + '\n' for c in sorted(recs)))
 
-def _write_failures(path:Path, rows:list):
+def _read_failures(path:Path) -> dict:
+    "clip -> reason of a failures.csv (missing: none)"
+    if not Path(path).exists(): return {}
+    with open(path, newline='') as f: return {r[0]: r[1] for r in csv.reader(f) if len(r) == 2 and r != ['clip', 'reason']}
+
+def _write_failures(path:Path, rows:dict):
     buf = io.StringIO(); w = csv.writer(buf, lineterminator='\n')
-    w.writerow(['clip', 'reason']); w.writerows(sorted(rows))
+    w.writerow(['clip', 'reason']); w.writerows(sorted(rows.items()))
     with atomic_path(path) as tmp: tmp.write_text(buf.getvalue())
 
 def _results(todo:list, spec:dict, workers:int):
@@ -558,6 +647,50 @@ def _results(todo:list, spec:dict, workers:int):
         raise WorkerDied('a worker process died (killed, or out of memory); finished crops are kept: run again to resume') from None
     finally: ex.shutdown(wait=True, cancel_futures=True)
 
+# %% ../nbs/02_crop.ipynb #6e482b1d
+def _flat(d:dict, pre:str='') -> dict:
+    "{'a': {'b': 1}} -> {'a.b': 1}"
+    out = {}
+    for k, v in d.items():
+        if isinstance(v, dict): out.update(_flat(v, f'{pre}{k}.'))
+        else: out[pre + k] = v
+    return out
+
+def _redo_reason(src:Path, dst:Path, rec:dict, options:dict) -> str|None:
+    "Why the clip of manifest record `rec` must be cropped again with `options` (`crop_options`); None if its crop is up to date"
+    if not isinstance(rec.get('options'), dict) or not isinstance(rec.get('source'), dict): return 'recorded without options (older ma52-crop)'
+    old, new = _flat(rec['options']), _flat(options)
+    changed = sorted(k for k in old.keys() | new.keys() if old.get(k) != new.get(k))
+    if changed: return f'options changed ({", ".join(changed)})'
+    try: same = source_id(src/rec['clip']) == rec['source']
+    except OSError: same = False
+    if not same: return 'source changed'
+    if not _verified(dst, rec): return 'crop missing or incomplete'
+    return None
+
+def _remove_crop(dst:Path, clip:str):
+    "Remove the crop of `clip` (one the manifest no longer vouches for); never anything outside `dst`"
+    out = (dst/clip).resolve()
+    if dst in out.parents and out.is_file(): out.unlink()
+
+@contextmanager
+def _lock_dst(dst:Path):
+    "Hold `dst`'s lock file for the run; `CropError` if another run holds it. The file is removed at the end, while still held"
+    path = Path(dst)/'.ma52-crop.lock'
+    while True:
+        f = open(path, 'a')
+        try: fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            f.close(); raise CropError(f'another ma52-crop is writing to {dst}') from None
+        try: held = os.stat(path)
+        except FileNotFoundError: held = None
+        if held is not None and (held.st_dev, held.st_ino) == (os.fstat(f.fileno()).st_dev, os.fstat(f.fileno()).st_ino): break
+        f.close()   # a run that just ended removed the file this one locked: lock the one at the path now
+    try: yield
+    finally:
+        path.unlink(missing_ok=True)   # while held: a run that opened it meanwhile finds it gone, and starts over
+        f.close()
+
 # %% ../nbs/02_crop.ipynb #e525ba2e
 def crop_videos(src, # folder of source clips
                 dst, # output folder (mirrors `src`); must not be `src`, inside it, or contain it
@@ -568,56 +701,59 @@ def crop_videos(src, # folder of source clips
                 workers:int=1, # parallel processes
                 sample_frames:int=8, # frames per clip the detector looks at
                 every_frame:bool=False, # detect on every frame instead (slow)
-                max_side:int|None=None, # shrink crops so their long side is at most this
+                max_side:int|None=None, # shrink crops so their long side is at most this (at least `MIN_DECODABLE_WIDTH`)
                 preview:int=0, # save a preview grid of the first N crops to `dst/preview.png`
                 progress:bool=True, # show a tqdm progress bar
                 detector_kwargs:dict|None=None, # more detector arguments (e.g. `ranges` for color)
                 **crop_kwargs, # passed to `crop_clip` (min_frames, pad, min_ratio)
                ) -> dict:
-    "Crop every clip under `src` (or in `list_file`) into `dst`; returns a summary (done, skipped, failed, errors, fallback...)"
+    "Crop every clip under `src` (or in `list_file`) into `dst`; returns a summary (done, skipped, redone, failed, errors, fallback...)"
     t0 = time.time()
     src, dst = check_dirs(src, dst)
+    if max_side is not None and max_side < MIN_DECODABLE_WIDTH:
+        raise CropError(f'--max-side {max_side} is below {MIN_DECODABLE_WIDTH}, the narrowest width decord reads')
     if isinstance(detector, Detector):
         if workers > 1: raise CropError('a Detector object can only be used with workers=1; pass its name instead')
-        spec = dict(detector=detector)
+        det, spec = detector, dict(detector=detector)
     else:
         spec = dict(name=detector, weights=weights, conf=conf, **(detector_kwargs or {}))
         try: det = get_detector(**spec)            # fail early (e.g. YOLO weights) and once
         except (ValueError, TypeError, DetectorUnavailable) as e: raise CropError(str(e)) from None
         if workers <= 1: spec = dict(detector=det)
+    opts = dict(k=sample_frames, every_frame=every_frame, max_side=max_side, **crop_kwargs)
+    options = crop_options(det, **opts)
     try: clips = find_clips(src, list_file)
     except (OSError, ValueError) as e: raise CropError(str(e)) from None
     dst.mkdir(parents=True, exist_ok=True)
-    lock_path = dst/'.ma52-crop.lock'
-    with open(lock_path, 'w') as lock:
-        try: fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError: raise CropError(f'another ma52-crop is writing to {dst}') from None
-        try: return _crop_all(src, dst, clips, spec, workers, preview, progress, t0,
-                              dict(k=sample_frames, every_frame=every_frame, max_side=max_side, **crop_kwargs))
-        finally: lock_path.unlink(missing_ok=True)
+    with _lock_dst(dst): return _crop_all(src, dst, clips, spec, workers, preview, progress, t0, opts, options)
 
 # %% ../nbs/02_crop.ipynb #afe28bb7
-def _crop_all(src, dst, clips, spec, workers, preview, progress, t0, opts) -> dict:
+def _crop_all(src, dst, clips, spec, workers, preview, progress, t0, opts, options) -> dict:
     manifest, failures = dst/'manifest.jsonl', dst/'failures.csv'
     for p in (manifest, failures, dst/'preview.png'): _remove_stale(p)
-    recs = read_manifest(manifest)
+    recs, rows = read_manifest(manifest), _read_failures(failures)
     _write_manifest(manifest, recs)          # drops a line torn by a killed run, so appending is safe again
-    todo = [(src, dst, c, opts) for c in clips if not (c in recs and _verified(dst, recs[c]))]
-    s = dict(clips=len(clips), done=0, skipped=len(clips) - len(todo), failed=0, errors=0)
-    rows = []
+    todo, why = [], Counter()
+    for c in clips:
+        reason = _redo_reason(src, dst, recs[c], options) if c in recs else 'new'
+        if reason is None: continue
+        todo.append((src, dst, c, opts))
+        if c in recs: why[reason] += 1
+    s = dict(clips=len(clips), done=0, skipped=len(clips) - len(todo), redone=sum(why.values()), redone_why=dict(why), failed=0, errors=0)
     try:
         with closing(_results(todo, spec, workers)) as results, open(manifest, 'a') as log, tqdm(total=len(clips), initial=s['skipped'], desc='ma52-crop', unit='clip', disable=not progress) as bar:
             for status, clip, out in results:
                 s['errors' if status == 'error' else status] += 1
                 if status == 'done':
-                    recs[clip] = out
+                    recs[clip] = out; rows.pop(clip, None)
                     log.write(json.dumps(out) + '\n'); log.flush(); os.fsync(log.fileno())
                 else:
-                    rows.append((clip, out)); recs.pop(clip, None)
+                    rows[clip] = out; recs.pop(clip, None)
+                    _remove_crop(dst, clip)
                 bar.update(); bar.set_postfix(failed=s['failed'], errors=s['errors'], refresh=False)
     finally:
         _write_manifest(manifest, recs)
-        _write_failures(failures, rows)
+        _write_failures(failures, rows)      # the rows of clips this run did not reach stay
     s['fallback'] = sum(bool(recs[c]['fallback']) for c in clips if c in recs)
     s.update(manifest=str(manifest), failures=str(failures), preview=None, seconds=round(time.time() - t0, 2))
     if preview:
@@ -651,7 +787,7 @@ def crop_cli(argv:list|None=None, # arguments (default: `sys.argv[1:]`)
     p.add_argument('--workers', type=int, default=1, help='parallel processes (default: 1)')
     p.add_argument('--sample-frames', type=int, default=8, metavar='K', help='frames per clip the detector looks at (default: 8)')
     p.add_argument('--every-frame', action='store_true', help='detect on every frame (slow)')
-    p.add_argument('--max-side', type=int, metavar='S', help='shrink crops so their long side is at most S pixels')
+    p.add_argument('--max-side', type=int, metavar='S', help='shrink crops so their long side is at most S pixels (at least 10)')
     p.add_argument('--preview', type=int, default=0, metavar='N', help='save DST/preview.png with the first N crops')
     p.add_argument('--strict', action='store_true', help='exit non-zero if any clip failed, input problems included')
     a = p.parse_args(argv)
@@ -663,7 +799,9 @@ def crop_cli(argv:list|None=None, # arguments (default: `sys.argv[1:]`)
     except CropError as e:
         print(f'ma52-crop: {e}', file=sys.stderr)
         return 1 if isinstance(e, WorkerDied) else 2
-    print(f"ma52-crop: {s['clips']} clips: {s['done']} cropped, {s['skipped']} already done, {s['failed']} bad inputs, "
+    why = ', '.join(f'{n}× {r}' for r, n in s['redone_why'].items())
+    print(f"ma52-crop: {s['clips']} clips: {s['done']} cropped" + (f" ({s['redone']} redone: {why})" if s['redone'] else '') +
+          f", {s['skipped']} already done, {s['failed']} bad inputs, "
           f"{s['errors']} errors; {s['fallback']} full-frame fallbacks ({s['seconds']} s). Manifest: {s['manifest']}"
           + (f"; failures: {s['failures']}" if s['failed'] or s['errors'] else ''))
     return 1 if s['errors'] or (a.strict and s['failed']) else 0

@@ -4,7 +4,7 @@
 
 # %% ../nbs/07_results.ipynb #705d8c79
 from __future__ import annotations
-import codecs, collections, csv, io, pickle, sys, zipfile
+import codecs, collections, csv, functools, io, math, pickle, struct, sys, zipfile
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
@@ -49,35 +49,148 @@ class Results:
         "True unless labels are missing or all the same (a test list's dummy label)"
         return self.labels is not None and len(np.unique(self.labels)) > 1
 
-# %% ../nbs/07_results.ipynb #7a1f7480
-class UnsafePickleError(pickle.UnpicklingError): "A pickle asked for an object that `DumpUnpickler` does not allow"
+# %% ../nbs/07_results.ipynb #4ff32332
+class UnsafePickleError(pickle.UnpicklingError): "A pickle asked for an object that `DumpUnpickler` does not allow, or for more memory than it allows"
 
-def _load_from_bytes(b):
+def _nbytes(shape, itemsize:int) -> int:
+    "Bytes of an array of `shape` (an int or a tuple of ints) with `itemsize` bytes per element"
+    shape = (shape,) if type(shape) is int else shape
+    if type(shape) is not tuple or not all(type(d) is int and d >= 0 for d in shape): raise UnsafePickleError(f'refusing the shape {shape!r}')
+    return math.prod(shape) * itemsize
+
+class _Bounded(pickle._Unpickler):
+    "Python's own unpickler, which reads from memory and counts what it allocates; it loads no global and sets no state but an array's or a dtype's"
+    dispatch = dict(pickle._Unpickler.dispatch)
+    def __init__(self, data:bytes, limit:int, what:str):
+        super().__init__(io.BytesIO(data))
+        self.limit, self.used, self.what = limit, 0, what
+
+    def charge(self, nbytes:int, obj:str):
+        "Count `nbytes` about to be allocated for `obj`; refuse them beyond the limit"
+        self.used += nbytes
+        if self.used > self.limit: raise UnsafePickleError(f'refusing to allocate {nbytes:,} bytes for {obj}: {self.what} may allocate at most {self.limit:,} bytes in all')
+
+    def find_class(self, module, name): raise UnsafePickleError(f'refusing to load {module}.{name}')
+
+    def _bytearray8(self):   # pickle's own BYTEARRAY8 allocates the length it reads before reading the bytes
+        n, = struct.unpack('<Q', self.read(8))
+        self.charge(n, 'a bytearray')
+        b = bytearray(n); self.readinto(b); self.append(b)
+    dispatch[pickle.BYTEARRAY8[0]] = _bytearray8
+
+    def _build(self):        # BUILD: obj.__setstate__(state); an array's state holds its shape, so it is counted first
+        state, inst = self.stack.pop(), self.stack[-1]
+        if type(inst) is np.ndarray and type(state) is tuple and len(state) in (4, 5):
+            shape, dtype = state[-4:-2]
+            if not isinstance(dtype, np.dtype): raise UnsafePickleError(f'refusing an array whose dtype is a {type(dtype).__name__}')
+            self.charge(_nbytes(shape, dtype.itemsize), f'an array of shape {shape} and dtype {dtype}')
+        elif not isinstance(inst, np.dtype): raise UnsafePickleError(f'refusing to set the state of a {type(inst).__name__}')
+        inst.__setstate__(state)
+    dispatch[pickle.BUILD[0]] = _build
+
+# %% ../nbs/07_results.ipynb #8daf12d7
+_TORCH_MAGIC, _TORCH_PROTOCOL = 0x1950a86a20f9469cfc6c, 1001   # torch.serialization.MAGIC_NUMBER, PROTOCOL_VERSION
+_StorageType = collections.namedtuple('_StorageType', 'name dtype')
+
+@functools.cache
+def _storage_dtypes() -> dict:
+    "Name of a legacy storage type ('FloatStorage') -> its dtype"
     import torch
-    return torch.load(io.BytesIO(b), weights_only=True)
+    return {n: d for d, n in torch.storage._dtype_to_storage_type_map().items()}
 
-def _latin1(s, encoding='latin1'):
-    if encoding not in ('latin1', 'latin-1'): raise UnsafePickleError(f'refusing _codecs.encode(..., {encoding!r})')
-    return codecs.encode(s, encoding)
-
-def _allowed() -> dict:
-    "(module, name) -> object: what a DumpResults pickle (protocol 2, tensors or numpy arrays) may refer to"
-    import torch._utils
-    a = {('torch._utils', '_rebuild_tensor_v2'): torch._utils._rebuild_tensor_v2, ('torch.storage', '_load_from_bytes'): _load_from_bytes,
-         ('collections', 'OrderedDict'): collections.OrderedDict, ('_codecs', 'encode'): _latin1,
-         ('builtins', 'set'): set, ('builtins', 'frozenset'): frozenset, ('numpy', 'ndarray'): np.ndarray, ('numpy', 'dtype'): np.dtype}
-    core = getattr(np, '_core', None) or np.core
-    for m in ('numpy.core', 'numpy._core'):
-        a.update({(f'{m}.multiarray', '_reconstruct'): core.multiarray._reconstruct, (f'{m}.multiarray', 'scalar'): core.multiarray.scalar,
-                  (f'{m}.numeric', '_frombuffer'): core.numeric._frombuffer})
-    return a
-
-class DumpUnpickler(pickle.Unpickler):
-    "Unpickler that rebuilds only tensors, numpy arrays and plain containers, refusing every other object"
+class _StorageScan(_Bounded):
+    "Reads the pickles of a storage in torch.save's legacy format, keeping the records of the storages they declare"
+    def __init__(self, b:bytes): super().__init__(b, len(b), 'a tensor storage'); self.pids = []
     def find_class(self, module, name):
-        obj = _allowed().get((module, name))
+        dtype = _storage_dtypes().get(name) if module == 'torch' else None
+        if dtype is None: raise UnsafePickleError(f'refusing to load {module}.{name} in a tensor storage')
+        return _StorageType(name, dtype)
+    def persistent_load(self, pid): self.pids.append(pid)
+
+def _declared_bytes(b:bytes) -> int:
+    "Bytes that the storages in `b` (torch.save's legacy format) declare: what `torch.load` would allocate for them"
+    import torch
+    scan = _StorageScan(b)
+    if scan.load() != _TORCH_MAGIC or scan.load() != _TORCH_PROTOCOL: raise UnsafePickleError("a tensor storage not in torch.save's legacy format")
+    scan.load(); scan.load()                                         # system info, then the object with the storage records
+    sizes = {}
+    for pid in scan.pids:                                            # ('storage', type, key, location, numel, view)
+        if not (type(pid) is tuple and len(pid) == 6 and pid[0] == 'storage' and type(pid[1]) is _StorageType and type(pid[4]) is int and pid[4] >= 0):
+            raise UnsafePickleError(f'refusing the storage record {pid!r}')
+        sizes[pid[2]] = pid[4] * torch._utils._element_size(pid[1].dtype)
+    return sum(sizes.values())
+
+# %% ../nbs/07_results.ipynb #ffe61c6b
+_NDARRAY = object()   # what a pickle's `numpy.ndarray` stands for
+
+class DumpUnpickler(_Bounded):
+    "Unpickler that rebuilds only tensors, numpy arrays and plain containers, allocating at most `max_ratio` times the file's size (+ 1 MiB)"
+    def __init__(self, file, # a file opened in binary mode
+                 max_ratio:float=4, # bytes it may allocate per byte of the file
+                ):
+        data = file.read()
+        super().__init__(data, int(max_ratio * len(data)) + 2**20, f'a pickle of {len(data):,} bytes')
+        core, sized = getattr(np, '_core', None) or np.core, self._sized
+        self.allowed = {('torch._utils', '_rebuild_tensor_v2'): self._tensor, ('torch.storage', '_load_from_bytes'): self._storage,
+                        ('_codecs', 'encode'): self._latin1, ('collections', 'OrderedDict'): sized(collections.OrderedDict),
+                        **{(m, n): sized(f) for m in ('builtins', '__builtin__') for n, f in (('set', set), ('frozenset', frozenset))},
+                        ('numpy', 'ndarray'): _NDARRAY, ('numpy', 'dtype'): np.dtype}
+        for m in ('numpy.core', 'numpy._core'):
+            self.allowed.update({(f'{m}.multiarray', '_reconstruct'): self._reconstruct, (f'{m}.multiarray', 'scalar'): self._scalar,
+                                 (f'{m}.numeric', '_frombuffer'): self._frombuffer})
+        self.np = core
+
+    def find_class(self, module, name):
+        obj = self.allowed.get((module, name))
         if obj is None: raise UnsafePickleError(f'refusing to load {module}.{name}: only tensors, numpy arrays and plain containers are allowed')
         return obj
+
+    def _sized(self, f):
+        def make(*args):
+            if args and type(args[0]) not in (list, tuple): raise UnsafePickleError(f'refusing {f.__name__}() of a {type(args[0]).__name__}')
+            obj = f(*args); self.charge(sys.getsizeof(obj), f'a {f.__name__}')
+            return obj
+        return make
+
+    def _latin1(self, s, encoding='latin1'):
+        if type(s) is not str or encoding not in ('latin1', 'latin-1'): raise UnsafePickleError(f'refusing _codecs.encode({type(s).__name__}, {encoding!r})')
+        self.charge(len(s), 'bytes')
+        return codecs.encode(s, encoding)
+
+    def _storage(self, b):
+        import torch
+        if type(b) is not bytes: raise UnsafePickleError(f'refusing a tensor storage made from a {type(b).__name__}')
+        n = _declared_bytes(b)
+        if n > len(b): raise UnsafePickleError(f'refusing a tensor storage that declares {n:,} bytes but holds {len(b):,}')
+        self.charge(n, 'a tensor storage')
+        return torch.load(io.BytesIO(b), weights_only=True)
+
+    def _tensor(self, storage, offset, size, stride, requires_grad, hooks, *metadata):
+        import torch, torch._utils
+        if not isinstance(storage, torch.storage.TypedStorage): raise UnsafePickleError(f'refusing a tensor whose storage is a {type(storage).__name__}')
+        n = _nbytes(size, 1)
+        if not (type(offset) is int and offset >= 0 and type(stride) is tuple and len(stride) == len(size) and all(type(s) is int and s >= 0 for s in stride)):
+            raise UnsafePickleError(f'refusing a tensor of offset {offset!r}, size {size!r}, stride {stride!r}')
+        need, have = offset + sum((d - 1) * s for d, s in zip(size, stride)) + 1 if n else 0, storage._size()
+        if need > have: raise UnsafePickleError(f'refusing a tensor of shape {size} that needs {need:,} elements of its storage, which holds {have:,}')
+        self.charge(n * storage._element_size(), f'a tensor of shape {size}')
+        return torch._utils._rebuild_tensor_v2(storage, offset, size, stride, requires_grad, hooks, *metadata[:1])
+
+    def _reconstruct(self, subtype, shape, dtype):
+        if subtype is not _NDARRAY: raise UnsafePickleError(f'refusing to reconstruct a {type(subtype).__name__}: only numpy arrays')
+        dtype = np.dtype(dtype)
+        self.charge(_nbytes(shape, dtype.itemsize), f'an array of shape {shape} and dtype {dtype}')
+        return self.np.multiarray._reconstruct(np.ndarray, shape, dtype)
+
+    def _scalar(self, dtype, *obj):
+        if not isinstance(dtype, np.dtype): raise UnsafePickleError(f'refusing a numpy scalar whose dtype is a {type(dtype).__name__}')
+        self.charge(dtype.itemsize, f'a numpy scalar of dtype {dtype}')
+        return self.np.multiarray.scalar(dtype, *obj)
+
+    def _frombuffer(self, buf, dtype, shape, order):
+        if not isinstance(dtype, np.dtype): raise UnsafePickleError(f'refusing an array whose dtype is a {type(dtype).__name__}')
+        self.charge(_nbytes(shape, dtype.itemsize), f'an array of shape {shape} and dtype {dtype}')
+        return self.np.numeric._frombuffer(buf, dtype, shape, order)
 
 # %% ../nbs/07_results.ipynb #0b696e44
 _DUMP = "the list of per-clip dicts ('pred_score', 'gt_label') that mmaction2's test loop writes with --dump"
@@ -161,14 +274,17 @@ def ensemble(paths:list, # result files: mmaction2 dumps (.pkl) or .npz
     weights = [1.0] * len(paths) if weights is None else [float(w) for w in weights]
     if not paths: raise ValueError('ensemble: no result files given')
     if len(weights) != len(paths): raise ValueError(f'ensemble: {len(paths)} files but {len(weights)} weights')
-    if not all(np.isfinite(w) and w >= 0 for w in weights): raise ValueError(f'ensemble: weights must be finite and >= 0; got {weights}')
+    for p, w in zip(paths, weights):
+        if not (np.isfinite(w) and w >= 0): raise ValueError(f'ensemble: the weight of {p} is {w}; weights must be finite and >= 0')
+    if sum(weights) == 0: raise ValueError(f'ensemble: the weights {weights} sum to 0: every score would be 0 and every clip predicted as class 0')
     if out is not None:
         out = Path(out)
         if out.suffix != '.npz': raise ValueError(f'{out}: the output must be an .npz file')
         if any(out.resolve() == p.resolve() for p in paths): raise ValueError(f'{out} is one of the inputs; refusing to overwrite a source')
         if out.exists() and not force: raise FileExistsError(f'{out} exists; pass force=True (--force) to overwrite it')
     members = [read_results(p, trusted) for p in paths]
-    for m in members[1:]: _same_clips(members[0], m)
+    for i, m in enumerate(members):          # every pair: a member without names (a dump) cannot vouch for the others' order
+        for n in members[i + 1:]: _same_clips(m, n)
     kinds = [m.kind for m in members]
     if len(set(kinds)) > 1:
         raise ValueError('ensemble: members hold different kinds of scores (' + ', '.join(f'{p}: {k}' for p, k in zip(paths, kinds)) +

@@ -4,18 +4,21 @@
 
 # %% ../nbs/10a_test.ipynb #f992210a
 from __future__ import annotations
-import argparse, os, sys, warnings
+import argparse, os, pickle, sys, warnings
 from pathlib import Path
+import torch
 from mmengine.config import Config, DictAction
 from mmengine.evaluator import DumpResults
 from mmengine.fileio import dump
 from mmengine.logging import print_log
 from mmaction.registry import METRICS
 from .core import register, atomic_path
-from .train import dist_backend, load_config, setup_distributed, teardown_distributed, build_runner, allow_unsafe_pickle, set_collect_dirs
+from .checkpoints import load_checkpoint_file
+from .train import dist_backend, load_config, setup_distributed, teardown_distributed, build_runner, allow_unsafe_pickle, local_rank
 
 # %% auto #0
-__all__ = ['AtomicDumpResults', 'test_parser', 'merge_test_args', 'prepare_testing', 'main']
+__all__ = ['TRAINING_ONLY', 'AtomicDumpResults', 'test_parser', 'merge_test_args', 'prepare_testing', 'main', 'build_model',
+           'check_test_checkpoint']
 
 # %% ../nbs/10a_test.ipynb #94cd6ec7
 @register(METRICS)
@@ -41,6 +44,8 @@ def test_parser() -> argparse.ArgumentParser:
     p.add_argument('--local-rank', '--local_rank', type=int, default=0, help=argparse.SUPPRESS)
     p.add_argument('--trust-pickle', action='store_true',
                    help='torch.load the checkpoint with weights_only=False (can run code in the file): only for files you trust')
+    p.add_argument('--no-check-checkpoint', action='store_true',
+                   help="test even if the checkpoint does not fit the config's model (mmengine then loads what fits and warns)")
     return p
 
 def merge_test_args(cfg:Config, # config read from the file
@@ -57,27 +62,70 @@ def merge_test_args(cfg:Config, # config read from the file
     if args.work_dir is not None: cfg.work_dir = args.work_dir
     elif cfg.get('work_dir') is None: cfg.work_dir = os.path.join('./work_dirs', Path(args.config).stem)
     cfg.load_from = args.checkpoint
-    set_collect_dirs(cfg.test_evaluator, os.path.join(cfg.work_dir, '.collect_test'))
     return cfg
 
 # %% ../nbs/10a_test.ipynb #f5a84da0
 def prepare_testing(argv:list|None=None, # command-line arguments (default: `sys.argv[1:]`)
                    ) -> Config:
-    "Parse the arguments, read and complete the config, check the checkpoint exists, set up the processes"
+    "Parse the arguments, read and complete the config, check the checkpoint against the model, set up the processes"
     args = test_parser().parse_args(argv)
-    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
+    rank = local_rank(args.launcher, args.local_rank)
+    os.environ['LOCAL_RANK'] = str(rank)
     if args.trust_pickle: allow_unsafe_pickle()
     cfg = merge_test_args(load_config(args.config), args)
-    if '://' not in args.checkpoint and not Path(args.checkpoint).is_file(): raise FileNotFoundError(f'checkpoint not found: {args.checkpoint}')
+    remote = '://' in args.checkpoint
+    if not remote and not Path(args.checkpoint).is_file(): raise FileNotFoundError(f'checkpoint not found: {args.checkpoint}')
+    if not (remote or args.no_check_checkpoint) and rank == 0: check_test_checkpoint(cfg, args.checkpoint, args.trust_pickle)
     return setup_distributed(cfg)
 
 def main(argv:list|None=None):
     "`python -m ma52.test CONFIG CHECKPOINT [options]`: test with mmengine's Runner"
     try: cfg = prepare_testing(argv)
-    except (FileNotFoundError, ValueError, RuntimeError) as e: sys.exit(f'ma52.test: error: {e}')
+    except (FileNotFoundError, ValueError, RuntimeError, pickle.UnpicklingError) as e: sys.exit(f'ma52.test: error: {e}')
     metrics = build_runner(cfg).test()
     teardown_distributed()
     return metrics
+
+# %% ../nbs/10a_test.ipynb #7d7496af
+TRAINING_ONLY = {'AssistedI3DHead': ('frame_se', 'fc_frame', 'coarse_frame_se', 'fc_coarse_frame')}   # head parts only the loss uses
+
+def build_model(cfg:Config): # config whose `model` to build (on the CPU, weights not initialised)
+    "The recognizer of `cfg`, built with the config's default scope"
+    import mmaction.models  # noqa: F401 (registers the models)
+    from mmengine.registry import DefaultScope
+    from mmaction.registry import MODELS
+    with DefaultScope.overwrite_default_scope(cfg.get('default_scope', 'mmaction')): return MODELS.build(cfg.model)
+
+def _keys(keys, n=6): return ', '.join(map(str, keys[:n])) + (f', ... ({len(keys)} in all)' if len(keys) > n else '')
+
+# %% ../nbs/10a_test.ipynb #c09bd2b4
+def check_test_checkpoint(cfg:Config, # test config
+                          path, # checkpoint to test
+                          trust_pickle:bool=False, # load with `weights_only=False`: only for files you trust
+                         ) -> dict:
+    "Compare a checkpoint with the model `cfg` builds; raise ValueError naming the missing, unexpected and mis-shaped keys"
+    ck = load_checkpoint_file(path, trust_pickle)
+    sd = ck.get('state_dict', ck) if isinstance(ck, dict) else ck
+    if not (isinstance(sd, dict) and sd and all(isinstance(v, torch.Tensor) for v in sd.values())):
+        raise ValueError(f'{path} has no state dict of tensors to test (a {type(ck).__name__}: {_keys(sorted(map(str, ck))) if isinstance(ck, dict) else ""})')
+    sd = {k[7:] if k.startswith('module.') else k: v for k, v in sd.items()}
+    want = build_model(cfg).state_dict()
+    head = (cfg.model.get('cls_head') or {}).get('type')
+    optional = tuple(f'cls_head.{p}.' for p in TRAINING_ONLY.get(head, ()))
+    rep = dict(checkpoint=str(path), missing=[k for k in want if k not in sd and not k.startswith(optional)],
+               unexpected=[k for k in sd if k not in want and not k.startswith(optional)],
+               mismatched=[(k, tuple(sd[k].shape), tuple(v.shape)) for k, v in want.items() if k in sd and sd[k].shape != v.shape],
+               training_only_absent=[k for k in want if k not in sd and k.startswith(optional)],
+               training_only_ignored=[k for k in sd if k not in want and k.startswith(optional)])
+    if rep['missing'] or rep['unexpected'] or rep['mismatched']:
+        lines = [f"{path} does not fit the model of the config ({len(want)} tensors; testing it would use random weights where it does not):"]
+        if rep['missing']: lines.append(f"  missing ({len(rep['missing'])}): {_keys(rep['missing'])}")
+        if rep['unexpected']: lines.append(f"  unexpected ({len(rep['unexpected'])}): {_keys(rep['unexpected'])}")
+        if rep['mismatched']: lines.append(f"  shape mismatch ({len(rep['mismatched'])}): " + _keys([f'{k} checkpoint {c} vs model {m}' for k, c, m in rep['mismatched']], 4))
+        lines.append(f"  (only training-only head parts may be absent: {', '.join(p + '*' for p in optional) or 'none for ' + str(head)}; "
+                     'test anyway with --no-check-checkpoint)')
+        raise ValueError('\n'.join(lines))
+    return rep
 
 # %% ../nbs/10a_test.ipynb #6b7bf0a7
 if __name__ == '__main__' and '__file__' in globals(): main()   # `python -m ma52.test`; not when a notebook runs this cell

@@ -4,19 +4,20 @@
 
 # %% ../nbs/10_train.ipynb #813d7a1f
 from __future__ import annotations
-import argparse, os, sys, warnings
+import argparse, os, pickle, shutil, sys, tempfile, warnings
 from pathlib import Path
 import torch
 from mmengine.config import Config, DictAction
+from mmengine.hooks import Hook
 from mmengine.model import MMDistributedDataParallel
-from mmengine.registry import MODEL_WRAPPERS   # the Runner looks wrappers up in mmengine's root registry
+from mmengine.registry import HOOKS, MODEL_WRAPPERS   # the Runner looks hooks and wrappers up in mmengine's root registries
 from .core import register
 from .checkpoints import PRETRAINED, check_backbone_checkpoint
 
 # %% auto #0
 __all__ = ['train_parser', 'dist_backend', 'load_config', 'merge_train_args', 'check_pretrained', 'CPUDistributedDataParallel',
-           'setup_distributed', 'teardown_distributed', 'set_collect_dirs', 'allow_unsafe_pickle', 'build_runner',
-           'prepare_training', 'main']
+           'setup_distributed', 'teardown_distributed', 'JobCollectDirHook', 'local_rank', 'allow_unsafe_pickle',
+           'build_runner', 'prepare_training', 'main']
 
 # %% ../nbs/10_train.ipynb #f5d67a56
 def train_parser() -> argparse.ArgumentParser:
@@ -59,6 +60,13 @@ def _amp_fallback(cfg:Config):
         ow['type'] = 'OptimWrapper'
         for k in ('loss_scale', 'dtype', 'use_fsdp'): ow.pop(k, None)
 
+def _randomness(cfg:Config, args):
+    if cfg.get('randomness') is None:
+        cfg.randomness = dict(seed=args.seed, diff_rank_seed=args.diff_rank_seed, deterministic=args.deterministic)
+    elif args.seed is not None or args.diff_rank_seed or args.deterministic:
+        warnings.warn(f'the config sets randomness={dict(cfg.randomness)}, which wins over --seed, --diff-rank-seed and --deterministic '
+                      '(as in mmaction2): change it with --cfg-options randomness.seed=... instead')
+
 # %% ../nbs/10_train.ipynb #0306b837
 def merge_train_args(cfg:Config, # config read from the file
                      args:argparse.Namespace, # parsed `train_parser` arguments
@@ -78,12 +86,13 @@ def merge_train_args(cfg:Config, # config read from the file
         else: warnings.warn('--amp needs CUDA and none is available: training in float32')
     if args.resume == 'auto': cfg.resume, cfg.load_from = True, None
     elif args.resume is not None: cfg.resume, cfg.load_from = True, args.resume
-    if args.auto_scale_lr: cfg.auto_scale_lr.enable = True
-    if cfg.get('randomness') is None:
-        cfg.randomness = dict(seed=args.seed, diff_rank_seed=args.diff_rank_seed, deterministic=args.deterministic)
+    if args.auto_scale_lr:
+        if 'base_batch_size' not in (cfg.get('auto_scale_lr') or {}):
+            raise ValueError('--auto-scale-lr needs auto_scale_lr=dict(base_batch_size=N) in the config: the total batch size its lr is meant for')
+        cfg.auto_scale_lr.enable = True
+    _randomness(cfg, args)
     if args.cfg_options is not None: cfg.merge_from_dict(args.cfg_options)
     _amp_fallback(cfg)
-    if cfg.get('val_evaluator'): set_collect_dirs(cfg.val_evaluator, os.path.join(cfg.work_dir, '.collect_val'))
     return cfg
 
 # %% ../nbs/10_train.ipynb #560b28d8
@@ -97,10 +106,10 @@ def _missing_hint(path:str) -> str:
 def check_pretrained(cfg:Config, # training config
                      trust_pickle:bool=False, # load the checkpoint with `weights_only=False`
                     ) -> dict|None:
-    "Strictly check the backbone's `init_cfg` Pretrained checkpoint; None when there is none to check"
+    "Strictly check the backbone's `init_cfg` (Swin)Pretrained checkpoint; None when there is none to check"
     b = cfg.model.get('backbone') or {}
     init = b.get('init_cfg')
-    if not (isinstance(init, dict) and init.get('type') == 'Pretrained'): return None
+    if not (isinstance(init, dict) and init.get('type') in ('Pretrained', 'SwinPretrained')): return None
     ck = str(init['checkpoint'])
     if '://' in ck: return None
     if not Path(ck).is_file(): raise FileNotFoundError(f'pretrained backbone checkpoint not found: {ck}; {_missing_hint(ck)}')
@@ -134,17 +143,48 @@ def teardown_distributed():
     dist.destroy_process_group()
 
 # %% ../nbs/10_train.ipynb #6247016a
-def set_collect_dirs(evaluator, # a metric config or a list of them (`val_evaluator`, `test_evaluator`)
-                     base:str, # folder for the per-metric gathering folders, e.g. under the work dir
-                    ):
-    "Let each metric gather multi-process results in its own folder under `base` (where the metric supports `collect_dir`)"
-    import inspect
-    from mmaction.registry import METRICS
-    for i, ev in enumerate(evaluator if isinstance(evaluator, (list, tuple)) else [evaluator]):
-        cls = METRICS.get(ev.get('type', '')) if isinstance(ev, dict) else None
-        if cls and ev.get('collect_device', 'cpu') == 'cpu' and 'collect_dir' in inspect.signature(cls.__init__).parameters:
-            ev.setdefault('collect_dir', os.path.join(base, f'.collect_{i}'))
-    return evaluator
+@register(HOOKS)
+class JobCollectDirHook(Hook):
+    "Gather each evaluation's multi-process results in a new folder of this job's own under the work dir, removed afterwards"
+    priority = 'NORMAL'
+    def __init__(self, base:str|None=None): # folder for the job folders (default: the runner's work dir)
+        self.base, self.dir, self.metrics = base, None, []
+
+    def _open(self, runner, loop, mode:str):
+        from mmengine.dist import broadcast_object_list, get_dist_info
+        rank, world = get_dist_info()
+        self.metrics = [m for m in loop.evaluator.metrics if getattr(m, 'collect_device', None) == 'cpu' and m.collect_dir is None]
+        if world == 1 or not self.metrics: self.metrics = []; return
+        name = [None]
+        if rank == 0:
+            base = self.base or runner.work_dir
+            os.makedirs(base, exist_ok=True)
+            name = [tempfile.mkdtemp(prefix=f'.collect_{mode}_', dir=base)]
+        broadcast_object_list(name)
+        self.dir = name[0]
+        for i, m in enumerate(self.metrics): m.collect_dir = os.path.join(self.dir, str(i))
+
+    def _close(self, runner):
+        from mmengine.dist import get_rank
+        for m in self.metrics: m.collect_dir = None
+        if self.dir is not None and get_rank() == 0: shutil.rmtree(self.dir, ignore_errors=True)
+        self.dir, self.metrics = None, []
+
+    def before_val(self, runner): self._open(runner, runner.val_loop, 'val')
+    def after_val(self, runner): self._close(runner)
+    def before_test(self, runner): self._open(runner, runner.test_loop, 'test')
+    def after_test(self, runner): self._close(runner)
+
+# %% ../nbs/10_train.ipynb #60748fec
+_LOCAL_RANK_VARS = dict(slurm='SLURM_LOCALID', mpi='OMPI_COMM_WORLD_LOCAL_RANK')
+
+def local_rank(launcher:str='none', # `--launcher`: none, pytorch, slurm or mpi
+               default:int=0, # when the environment says nothing (the old launcher's `--local-rank`)
+              ) -> int:
+    "This process's rank on its node: the launcher's own variable (`SLURM_LOCALID`, `OMPI_COMM_WORLD_LOCAL_RANK`), else `LOCAL_RANK`"
+    for var in (_LOCAL_RANK_VARS.get(launcher), 'LOCAL_RANK'):
+        if var and os.environ.get(var, '') != '': return int(os.environ[var])
+    return default
 
 # %% ../nbs/10_train.ipynb #4e86e6cc
 def allow_unsafe_pickle():
@@ -153,28 +193,29 @@ def allow_unsafe_pickle():
     os.environ['TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD'] = '1'
 
 def build_runner(cfg:Config):
-    "mmengine `Runner` from `cfg` (or the config's `runner_type` from mmaction2's registry)"
+    "mmengine `Runner` from `cfg` (or the config's `runner_type` from mmaction2's registry), with a `JobCollectDirHook`"
     from mmengine.runner import Runner
     from mmaction.registry import RUNNERS
-    return Runner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)
-
-def _local_rank() -> int: return int(os.environ.get('LOCAL_RANK', os.environ.get('SLURM_LOCALID', '0')))
+    runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)
+    runner.register_hook(JobCollectDirHook())
+    return runner
 
 # %% ../nbs/10_train.ipynb #f206dfe9
 def prepare_training(argv:list|None=None, # command-line arguments (default: `sys.argv[1:]`)
                     ) -> Config:
     "Parse the arguments, read and complete the config, check the pretrained backbone, set up the processes"
     args = train_parser().parse_args(argv)
-    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
+    rank = local_rank(args.launcher, args.local_rank)
+    os.environ['LOCAL_RANK'] = str(rank)
     if args.trust_pickle: allow_unsafe_pickle()
     cfg = merge_train_args(load_config(args.config), args)
-    if not args.no_check_pretrained and _local_rank() == 0: check_pretrained(cfg, args.trust_pickle)
+    if not args.no_check_pretrained and rank == 0: check_pretrained(cfg, args.trust_pickle)
     return setup_distributed(cfg)
 
 def main(argv:list|None=None):
     "`python -m ma52.train CONFIG [options]`: train with mmengine's Runner"
     try: cfg = prepare_training(argv)
-    except (FileNotFoundError, ValueError, RuntimeError) as e: sys.exit(f'ma52.train: error: {e}')
+    except (FileNotFoundError, ValueError, RuntimeError, pickle.UnpicklingError) as e: sys.exit(f'ma52.train: error: {e}')
     build_runner(cfg).train()
     teardown_distributed()
 

@@ -8,13 +8,24 @@ from pathlib import Path
 from execnb.nbio import read_nb, write_nb
 from execnb.shell import CaptureShell
 
+def skip(source: str) -> bool:
+    "The export cell, and `#| cuda` cells on a machine without CUDA (their stored outputs are left out)"
+    if 'nbdev_export'+'(' in source: return True
+    first = source.lstrip().splitlines()[0] if source.strip() else ''
+    if first.startswith('#|') and 'cuda' in first.split():
+        import torch
+        return not torch.cuda.is_available()
+    return False
+
 def run_nb(path: Path):
     nb = read_nb(path)
+    for c in nb.cells:   # the runner keeps a cell's old output when the cell now prints nothing
+        if c.cell_type == 'code': c.outputs, c.execution_count = [], None
     sh = CaptureShell(path, mpl_format='png')   # plain PNG: retina doubles every stored plot
     t0 = time.time()
     cwd = os.getcwd()
     os.chdir(path.parent)
-    try: sh.run_all(nb, exc_stop=True, preproc=lambda c: 'nbdev_export'+'(' in c.source)
+    try: sh.run_all(nb, exc_stop=True, preproc=lambda c: skip(c.source))
     finally: os.chdir(cwd)
     write_nb(nb, path)
     print(f'{path}: executed in {time.time()-t0:.0f} s', flush=True)
