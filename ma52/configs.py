@@ -94,6 +94,10 @@ IN_CHANNELS = {'swin-b-ssv2': 1024, 'swin-l-k700': 1536, 'tiny': 32}
 CUSTOM_IMPORTS = ['ma52.transforms', 'ma52.losses', 'ma52.heads', 'ma52.metric', 'ma52.checkpoints']
 
 # %% ../nbs/09_configs.ipynb #efce0014
+def _lists(root:str, ann_train, ann_val, ann_test, train:str='train_val') -> tuple:
+    "(train, val, test) list files: those given, else `{root}/{split}_list_videos.txt`"
+    return tuple(str(x or f'{root}/{n}_list_videos.txt') for x, n in ((ann_train, train), (ann_val, 'val'), (ann_test, 'test')))
+
 def _loader(ann, data_root, pipeline, batch_size, num_workers, train:bool) -> dict:
     ds = dict(type='VideoDataset', ann_file=str(ann), data_prefix=dict(video=str(data_root)), pipeline=pipeline)
     if not train: ds['test_mode'] = True
@@ -167,7 +171,7 @@ def make_config(variant:str='swin-b-ssv2', # 'swin-b-ssv2' (main), 'swin-l-k700'
     if not 0 < a['cosine_end'] <= a['epochs']:
         raise ValueError(f"cosine_end={a['cosine_end']} must lie in 1..epochs={a['epochs']}; pass cosine_end= (the epoch at which the cosine stops)")
     root = str(a['data_root'])
-    ann_train, ann_val, ann_test = (str(x or f'{root}/{n}_list_videos.txt') for x, n in ((ann_train, 'train_val'), (ann_val, 'val'), (ann_test, 'test')))
+    ann_train, ann_val, ann_test = _lists(root, ann_train, ann_val, ann_test)
     if pretrained is True: pretrained = f"checkpoints/{PRETRAINED[variant]['converted']}" if variant in PRETRAINED else None
     head = head_config(IN_CHANNELS[variant], frame_head, arcface, coarse, loss, original)
     _check_head(head)
@@ -239,7 +243,7 @@ def baseline_swin_l_config(data_root:str='data/ma52', # folder the list files' c
                           ) -> Config:
     "The original repository's Swin-L MA-52 config (the challenge baseline's file) with the original head"
     root = str(data_root)
-    ann_train, ann_val, ann_test = (str(x or f'{root}/{n}_list_videos.txt') for x, n in ((ann_train, 'train'), (ann_val, 'val'), (ann_test, 'test')))
+    ann_train, ann_val, ann_test = _lists(root, ann_train, ann_val, ann_test, train='train')
     head = head_config(IN_CHANNELS['swin-l-k700'], original=True)
     _check_head(head)
     backbone = dict(backbone_config('swin-l-k700'), pretrained=BASELINE_SWIN_L_PRETRAINED, pretrained2d=True)
@@ -270,7 +274,7 @@ ORIGINAL_CONFIGS = {   # name: (function, arguments, the published result it cor
     'swin-l_baseline-file': (baseline_swin_l_config, {},
                              "none (the repository's Swin-L MA-52 file, the challenge baseline's unchanged: VUT-HFUT/MAC_2024_baseline\n"
                              "MAR/mmaction2/configs/recognition/swin/swin-large-p244-w877_in22k-pre_8xb8-amp-32x2x1-40e_ma52-rgb.py, with the original head;\n"
-                             'the file had separate train/val folders and its test loader read the val list).'),
+                             'the file had separate train/val/test folders).'),
 }
 
 def save_config(cfg:Config, # config to write

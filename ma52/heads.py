@@ -166,21 +166,22 @@ class AssistedI3DHead(BaseHead):
         if self.frame_layout == 'reshape': return x.reshape(n*t, c, h, w).mean((2, 3)).reshape(n, t, c)
         return x.mean((3, 4)).transpose(1, 2)
 
-    def frame_features(self, x:Tensor, # backbone features [N, C, T', H, W]
+    def frame_features(self, x:Tensor, # backbone features [N, C, T', H, W], or their `frame_vectors` [N, T', C]
                        se:nn.Module|None=None, # the SE block (default: the fine frame head's)
                       ) -> Tensor:
         "SE-weighted frame vectors [N, T', C], with dropout when `frame_dropout`"
-        f = (se or self.frame_se)(self.frame_vectors(x))
+        f = (se or self.frame_se)(x if x.dim() == 3 else self.frame_vectors(x))
         return f if self.dropout is None or not self.frame_dropout else self.dropout(f)
 
     def forward_parts(self, x:Tensor) -> tuple:
         "Training outputs: (main scores [N, C], frame logits [N, T', C], coarse [N, 7], coarse frames [N, T', 7]), those in use"
-        f = self.frame_features(x) if self.use_frame_head else None   # first: it checks the feature shape
+        v = self.frame_vectors(x) if self.use_frame_head else None    # first: it checks the feature shape
+        f = self.frame_features(v) if self.use_frame_head else None
         pooled = self._pooled(x)
         outs = [self.fc_cls(pooled)]
         if self.use_frame_head: outs.append(self.fc_frame(f))
         if self.use_coarse:
-            cf = self.frame_features(x, self.coarse_frame_se) if self.coarse_head == 'original' else f
+            cf = self.frame_features(v, self.coarse_frame_se) if self.coarse_head == 'original' else f
             outs += [self.fc_coarse(pooled), self.fc_coarse_frame(cf)]
         return tuple(outs)
 

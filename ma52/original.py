@@ -18,7 +18,7 @@ class Difference(NamedTuple):
     ma52:str          # what ma52 does by default
     why:str           # why ma52 differs
     switch:str        # what restores the original ('none: ...' or 'issue N: ...' where nothing does)
-    where:tuple = ()  # machine-checkable switch: ('param', 'module:object', name) | ('cli', command, option) | ('file', path)
+    where:tuple = ()  # machine-checkable switch: ('param', 'module:object', name) | ('cli', command or '-m module', option) | ('file', path)
 
 # %% ../nbs/13_original.ipynb #223a02f1
 DIFFERENCES = [
@@ -82,6 +82,9 @@ DIFFERENCES = [
     Difference('checkpoints', 'pretrained backbone loading', 'non-strict: missing or unexpected keys are only logged', 'strict (`SwinPretrained`): stops and names the keys',
         'a wrong file must not start training from partly random weights', "`init_cfg=dict(type='Pretrained', ...)` (mmengine's, non-strict)",
         ('param', 'ma52.checkpoints:SwinPretrained', 'checkpoint')),
+    Difference('checkpoints', 'the checkpoint under test', "loaded by mmengine's `load_from`, non-strictly: keys that do not fit are only logged",
+        'compared with the model first; missing, unexpected or mis-shaped keys stop the test (training-only head parts may be absent)',
+        'a test on partly random weights must not produce a dump', '`python -m ma52.test ... --no-check-checkpoint`', ('cli', '-m ma52.test', '--no-check-checkpoint')),
     Difference('checkpoints', 'backbone weights of another window size', 'mismatched `relative_position_bias_table`s are skipped (left at their initial values)',
         'interpolated per axis to the model\'s window', 'pretrained position biases are kept instead of thrown away',
         "`make_config(window_mismatch='skip')` (set by `original=True`): `init_cfg=dict(type='SwinPretrained', ..., window_mismatch='skip')`", ('param', 'ma52.checkpoints:SwinPretrained', 'window_mismatch')),

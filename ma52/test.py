@@ -6,14 +6,13 @@
 from __future__ import annotations
 import argparse, os, pickle, sys, warnings
 from pathlib import Path
-import torch
 from mmengine.config import Config, DictAction
 from mmengine.evaluator import DumpResults
 from mmengine.fileio import dump
 from mmengine.logging import print_log
 from mmaction.registry import METRICS
 from .core import register, atomic_path
-from .checkpoints import load_checkpoint_file
+from .checkpoints import load_checkpoint_file, _fmt_keys, _is_tensor_dict
 from .train import dist_backend, load_config, setup_distributed, teardown_distributed, build_runner, allow_unsafe_pickle, local_rank
 
 # %% auto #0
@@ -96,8 +95,6 @@ def build_model(cfg:Config): # config whose `model` to build (on the CPU, weight
     from mmaction.registry import MODELS
     with DefaultScope.overwrite_default_scope(cfg.get('default_scope', 'mmaction')): return MODELS.build(cfg.model)
 
-def _keys(keys, n=6): return ', '.join(map(str, keys[:n])) + (f', ... ({len(keys)} in all)' if len(keys) > n else '')
-
 # %% ../nbs/10a_test.ipynb #c09bd2b4
 def check_test_checkpoint(cfg:Config, # test config
                           path, # checkpoint to test
@@ -106,8 +103,8 @@ def check_test_checkpoint(cfg:Config, # test config
     "Compare a checkpoint with the model `cfg` builds; raise ValueError naming the missing, unexpected and mis-shaped keys"
     ck = load_checkpoint_file(path, trust_pickle)
     sd = ck.get('state_dict', ck) if isinstance(ck, dict) else ck
-    if not (isinstance(sd, dict) and sd and all(isinstance(v, torch.Tensor) for v in sd.values())):
-        raise ValueError(f'{path} has no state dict of tensors to test (a {type(ck).__name__}: {_keys(sorted(map(str, ck))) if isinstance(ck, dict) else ""})')
+    if not _is_tensor_dict(sd):
+        raise ValueError(f'{path} has no state dict of tensors to test (a {type(ck).__name__}: {_fmt_keys(sorted(map(str, ck))) if isinstance(ck, dict) else ""})')
     sd = {k[7:] if k.startswith('module.') else k: v for k, v in sd.items()}
     want = build_model(cfg).state_dict()
     head = (cfg.model.get('cls_head') or {}).get('type')
@@ -119,9 +116,9 @@ def check_test_checkpoint(cfg:Config, # test config
                training_only_ignored=[k for k in sd if k not in want and k.startswith(optional)])
     if rep['missing'] or rep['unexpected'] or rep['mismatched']:
         lines = [f"{path} does not fit the model of the config ({len(want)} tensors; testing it would use random weights where it does not):"]
-        if rep['missing']: lines.append(f"  missing ({len(rep['missing'])}): {_keys(rep['missing'])}")
-        if rep['unexpected']: lines.append(f"  unexpected ({len(rep['unexpected'])}): {_keys(rep['unexpected'])}")
-        if rep['mismatched']: lines.append(f"  shape mismatch ({len(rep['mismatched'])}): " + _keys([f'{k} checkpoint {c} vs model {m}' for k, c, m in rep['mismatched']], 4))
+        if rep['missing']: lines.append(f"  missing ({len(rep['missing'])}): {_fmt_keys(rep['missing'])}")
+        if rep['unexpected']: lines.append(f"  unexpected ({len(rep['unexpected'])}): {_fmt_keys(rep['unexpected'])}")
+        if rep['mismatched']: lines.append(f"  shape mismatch ({len(rep['mismatched'])}): " + _fmt_keys([f'{k} checkpoint {c} vs model {m}' for k, c, m in rep['mismatched']], 4))
         lines.append(f"  (only training-only head parts may be absent: {', '.join(p + '*' for p in optional) or 'none for ' + str(head)}; "
                      'test anyway with --no-check-checkpoint)')
         raise ValueError('\n'.join(lines))
