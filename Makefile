@@ -9,10 +9,11 @@ STAMP := $(VENV)/.ma52-installed
 LOCK := constraints.txt
 PIN := $(if $(wildcard $(LOCK)),-c $(LOCK))
 OPENCV := $(shell sed -n 's/.*opencv-python==\([0-9.]*\).*/\1/p' settings.ini)
+POSE_NODEPS := $(shell sed -n 's/^pose_nodeps *= *//p' settings.ini)
 export YOLO_OFFLINE ?= 1
 export MPLBACKEND ?= Agg
 
-.PHONY: install lock export clean-nbs sync-check test test-fast test-gpu docs docs-check demo demo-clean run-nbs clean
+.PHONY: install lock export clean-nbs sync-check test test-fast test-gpu docs docs-check docs-shots demo demo-clean run-nbs clean kernel lab
 
 install: $(STAMP)
 
@@ -31,7 +32,8 @@ $(STAMP): settings.ini setup.py $(wildcard $(LOCK))
 	fi; \
 	$(if $(PIN),,echo "== no $(LOCK): installing the newest versions settings.ini allows (make lock pins them) ==";) \
 	$(BIN)/python -m pip install -q $(PIN) --upgrade pip || exit 1; \
-	$(BIN)/pip install -q $(PIN) -e ".[dev]" || exit 1; \
+	$(BIN)/pip install -q $(PIN) -e ".[dev,pose]" || exit 1; \
+	$(BIN)/pip install -q $(PIN) --no-deps $(POSE_NODEPS) || exit 1; \
 	$(BIN)/pip install -q $(PIN) --no-deps --force-reinstall "opencv-contrib-python==$(OPENCV)" || exit 1; \
 	$(BIN)/python -c "import ma52, mmaction.models, cv2; print('ma52', ma52.__version__, '| opencv', cv2.__version__)" || exit 1; \
 	echo "== install took $$(( $$(date +%s) - start )) s =="
@@ -51,9 +53,11 @@ export: install
 	$(BIN)/nbdev_clean
 	$(BIN)/python scripts/build_docs.py --readme
 
-# notebooks and ma52/ in sync, notebooks clean: nbdev_export and nbdev_clean must change nothing
+# notebooks and ma52/ in sync, notebooks clean: nbdev_export and nbdev_clean must change nothing; every numbered
+# notebook says what running it costs (scripts/nb_times.py writes those notes from a `make test` log)
 sync-check: install
 	$(BIN)/python scripts/check_sync.py
+	$(BIN)/python scripts/nb_times.py --check
 
 # every test a CPU can run (slow ones included, `cuda` cells skipped), then the sync check
 test: install
@@ -68,14 +72,31 @@ test-gpu: install
 test-fast: install
 	$(BIN)/python scripts/run_tests.py
 
-# HTML site in _docs/: nbdev_docs with quarto, else the offline fallback
+# HTML site in _docs/, complete offline (open _docs/index.html in a browser): nbdev_docs with quarto (its links then
+# pointed at the local pages), else scripts/build_docs.py. The check fails on unrendered formulas, broken local
+# links/images/anchors, links to the placeholder hosts of settings.ini, notebooks missing from the navigation.
 docs: install
-	@if command -v quarto >/dev/null 2>&1; then $(BIN)/nbdev_docs; \
+	@if command -v quarto >/dev/null 2>&1; then $(BIN)/nbdev_docs && $(BIN)/python scripts/build_docs.py --localize; \
 	else $(BIN)/python scripts/build_docs.py; fi
 	$(BIN)/python scripts/build_docs.py --check
 
 docs-check: install
 	$(BIN)/python scripts/build_docs.py --check
+
+# screenshots of every page of _docs/ at desktop and phone width into _docs/shots/ (needs chromium: apt install chromium)
+docs-shots: install
+	$(BIN)/python scripts/build_docs.py --shots
+
+# a Jupyter kernel named `ma52` that runs $(VENV)'s Python: in $(VENV) (for `make lab`) and in the user's Jupyter data
+# folder (so a notebook opened from any Jupyter finds it; the notebooks ask for the kernel `ma52`)
+kernel: install
+	@$(BIN)/python -m ipykernel install --sys-prefix --name ma52 --display-name ma52 >/dev/null
+	@$(BIN)/python -m ipykernel install --user --name ma52 --display-name ma52
+
+# JupyterLab from $(VENV) on nbs/ with the `ma52` kernel: make lab LAB_ARGS="--port 8899 --no-browser"
+LAB_ARGS ?=
+lab: kernel
+	$(BIN)/jupyter lab --notebook-dir=nbs $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 # re-execute notebooks in place so their outputs (plots) are fresh: make run-nbs NBS="nbs/04_losses.ipynb"
 run-nbs: install

@@ -12,7 +12,7 @@ from .checkpoints import PRETRAINED
 from .data import NUM_FINE
 
 # %% auto #0
-__all__ = ['IMG_MEAN', 'IMG_STD', 'LOSSES', 'VARIANTS', 'RUN_DEFAULTS', 'ORIGINAL', 'IN_CHANNELS', 'CUSTOM_IMPORTS',
+__all__ = ['IMG_MEAN', 'IMG_STD', 'LOSSES', 'VARIANTS', 'RUN_DEFAULTS', 'ORIGINAL', 'IN_CHANNELS', 'CUSTOM_IMPORTS', 'AMP_DTYPES',
            'BASELINE_SWIN_L_PRETRAINED', 'STANDARD_CONFIGS', 'ORIGINAL_CONFIGS', 'train_pipeline', 'test_pipeline',
            'head_config', 'backbone_config', 'make_config', 'lr_schedule', 'baseline_swin_l_config', 'save_config',
            'write_configs']
@@ -67,6 +67,7 @@ def head_config(in_channels:int, # channels of the backbone's last stage
 def backbone_config(variant:str='swin-b-ssv2', # 'swin-b-ssv2', 'swin-l-k700' or 'tiny'
                     pretrained:str|None=None, # checkpoint loaded into the backbone (mmaction2 keys, prefix 'backbone.'); None: none
                     window_mismatch:str='interpolate', # bias tables of another window: 'interpolate', 'skip' (the original's) or 'error'
+                    fast:bool=False, # `FastSwinTransformer3D` (`ma52.swin`: SDPA window attention, same weights) instead of the stock class
                    ) -> dict:
     "`SwinTransformer3D` config of a variant, loading `pretrained` through the `init_cfg` `SwinPretrained` (`ma52.checkpoints`)"
     if variant == 'tiny': b = tiny_swin_backbone()
@@ -77,6 +78,7 @@ def backbone_config(variant:str='swin-b-ssv2', # 'swin-b-ssv2', 'swin-l-k700' or
                  drop_path_rate=0.4, patch_norm=True)
     else: raise ValueError(f"unknown variant {variant!r}; choose one of {list(PRETRAINED) + ['tiny']}")
     if pretrained: b['init_cfg'] = dict(type='SwinPretrained', checkpoint=str(pretrained), prefix='backbone.', window_mismatch=window_mismatch)
+    if fast: b['type'] = 'FastSwinTransformer3D'
     return b
 
 # %% ../nbs/09_configs.ipynb #80dea2ab
@@ -117,9 +119,12 @@ def _runtime(log_interval, ckpt_interval, max_keep_ckpts, save_best) -> dict:
         visualizer=dict(type='ActionVisualizer', vis_backends=vis), log_level='INFO', load_from=None, resume=False)
 
 # %% ../nbs/09_configs.ipynb #f4510319
-def _optim(lr, amp, epochs, warmup_epochs, cosine_end, base_batch_size) -> dict:
-    return dict(optim_wrapper=dict(type='AmpOptimWrapper' if amp else 'OptimWrapper',
-            optimizer=dict(type='AdamW', lr=lr, betas=(0.9, 0.999), weight_decay=0.05), constructor='SwinOptimWrapperConstructor',
+AMP_DTYPES = ('float16', 'bfloat16', 'auto')   # 'auto': bfloat16 where the GPU supports it, else float16 (resolved by `ma52.train`)
+
+def _optim(lr, amp, epochs, warmup_epochs, cosine_end, base_batch_size, amp_dtype=None, fused=False) -> dict:
+    return dict(optim_wrapper=dict(type='AmpOptimWrapper' if amp else 'OptimWrapper', **(dict(dtype=amp_dtype) if amp_dtype else {}),
+            optimizer=dict(type='AdamW', lr=lr, betas=(0.9, 0.999), weight_decay=0.05, **(dict(fused=True) if fused else {})),
+            constructor='SwinOptimWrapperConstructor',
             paramwise_cfg=dict(absolute_pos_embed=dict(decay_mult=0.0), relative_position_bias_table=dict(decay_mult=0.0),
                                norm=dict(decay_mult=0.0), backbone=dict(lr_mult=0.1))),
         param_scheduler=[dict(type='LinearLR', start_factor=0.1, by_epoch=True, begin=0, end=warmup_epochs, convert_to_iter_based=True),
@@ -150,6 +155,8 @@ def make_config(variant:str='swin-b-ssv2', # 'swin-b-ssv2' (main), 'swin-l-k700'
                 cosine_end:int|None=None, # epoch at which the cosine stops and the lr is held; T_max stays `epochs` (epochs; original 30)
                 num_workers:int|None=None, # data-loading processes per GPU (8; tiny 0)
                 amp:bool|None=None, # AmpOptimWrapper (mixed precision; CUDA only) instead of OptimWrapper (True; tiny False)
+                amp_dtype:str|None=None, # autocast dtype of mixed precision: 'float16', 'bfloat16' or 'auto' (None: mmengine's, float16)
+                fast_swin:bool=False, # `FastSwinTransformer3D` (same weights and checkpoints) and fused AdamW (see "The fast backbone and mixed precision")
                 validate:bool=False, # validate on `ann_val` during training (2 clips per video)
                 val_interval:int=1, # epochs between validations
                 val_clips:int=2, # clips per video at validation
@@ -168,6 +175,7 @@ def make_config(variant:str='swin-b-ssv2', # 'swin-b-ssv2' (main), 'swin-l-k700'
                  ckpt_interval=ckpt_interval, max_keep_ckpts=max_keep_ckpts, log_interval=log_interval, window_mismatch=window_mismatch)
     a = {**RUN_DEFAULTS, **VARIANTS[variant], **(ORIGINAL if original else {}), **{k: v for k, v in given.items() if v is not None}}
     if a['cosine_end'] is None: a['cosine_end'] = a['epochs']
+    _check_amp(amp_dtype, a['amp'], variant)
     if not 0 < a['cosine_end'] <= a['epochs']:
         raise ValueError(f"cosine_end={a['cosine_end']} must lie in 1..epochs={a['epochs']}; pass cosine_end= (the epoch at which the cosine stops)")
     root = str(a['data_root'])
@@ -176,18 +184,25 @@ def make_config(variant:str='swin-b-ssv2', # 'swin-b-ssv2' (main), 'swin-l-k700'
     head = head_config(IN_CHANNELS[variant], frame_head, arcface, coarse, loss, original)
     _check_head(head)
     tb, nw = a['test_batch_size'], a['num_workers']
-    cfg = dict(custom_imports=dict(imports=CUSTOM_IMPORTS, allow_failed_imports=False),
-        model=_recognizer(backbone_config(variant, pretrained or None, a['window_mismatch']), head),
+    if fast_swin: import ma52.swin  # noqa: F401 (registers FastSwinTransformer3D here too, for configs used without a file)
+    imports = CUSTOM_IMPORTS + (['ma52.swin'] if fast_swin else [])
+    cfg = dict(custom_imports=dict(imports=imports, allow_failed_imports=False),
+        model=_recognizer(backbone_config(variant, pretrained or None, a['window_mismatch'], fast_swin), head),
         train_dataloader=_loader(ann_train, root, train_pipeline(a['clip_len'], a['input_size']), a['batch_size'], nw, True),
         train_cfg=dict(type='EpochBasedTrainLoop', max_epochs=a['epochs'], **(dict(val_begin=1, val_interval=val_interval) if validate else {})),
         test_dataloader=_loader(ann_test, root, test_pipeline(a['clip_len'], test_clips, a['input_size']), tb, nw, False),
         test_evaluator=dict(type='F1MeanMetric'), test_cfg=dict(type='TestLoop'),
-        **_optim(a['lr'], a['amp'], a['epochs'], a['warmup_epochs'], a['cosine_end'], a['base_batch_size']),
+        **_optim(a['lr'], a['amp'], a['epochs'], a['warmup_epochs'], a['cosine_end'], a['base_batch_size'], amp_dtype, fast_swin),
         **_runtime(a['log_interval'], a['ckpt_interval'], a['max_keep_ckpts'], validate))
     if validate: cfg.update(val_dataloader=_loader(ann_val, root, test_pipeline(a['clip_len'], val_clips, a['input_size']), tb, nw, False),
                             val_evaluator=dict(type='F1MeanMetric'), val_cfg=dict(type='ValLoop'))
     if variant in PRETRAINED: cfg['pretrained_url'] = PRETRAINED[variant]['url']   # where the backbone weights come from (documentation)
     return Config(cfg)
+
+def _check_amp(amp_dtype, amp, variant):
+    if amp_dtype is None: return
+    if amp_dtype not in AMP_DTYPES: raise ValueError(f'amp_dtype={amp_dtype!r}: choose one of {AMP_DTYPES}')
+    if not amp: raise ValueError(f'amp_dtype={amp_dtype!r} needs mixed precision, which is off for {variant!r}: pass amp=True too')
 
 def _check_head(head:dict):
     "Build the head once so that a wrong combination of heads and loss fails here, with the head's message"

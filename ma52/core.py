@@ -11,7 +11,7 @@ import numpy as np
 # %% auto #0
 __all__ = ['MissingDRN', 'mmaction_root', 'fix_mmaction_drn', 'register', 'history_buffer_getattr', 'mmengine_safe_globals',
            'allow_mmengine_checkpoints', 'tiny_swin_backbone', 'setup_ultralytics_offline', 'atomic_path',
-           'write_video', 'free_port', 'setup_environment']
+           'write_video', 'free_port', 'MilestoneBar', 'progress', 'setup_environment']
 
 # %% ../nbs/00_core.ipynb #a11f46d9
 _DRN = 'mmaction.models.localizers.drn'
@@ -154,6 +154,43 @@ def write_video(path, # output `.mp4` path
 def free_port() -> int:
     "A TCP port on 127.0.0.1 that is free now (for torchrun's `--master_port`)"
     with socket.socket() as s: s.bind(('127.0.0.1', 0)); return s.getsockname()[1]
+
+# %% ../nbs/00_core.ipynb #507017cb
+from tqdm import tqdm
+
+class MilestoneBar(tqdm):
+    "A tqdm bar that prints whole lines at the start, at each `1/milestones` of the total and at the end"
+    def __init__(self, *args, milestones:int=4, **kwargs):
+        self._step, self._next, self._shown = 1/max(1, milestones), 0.0, None
+        super().__init__(*args, mininterval=0, miniters=1, **kwargs)
+    def _due(self) -> bool:
+        if self._shown is None: return True
+        if self.total: return self.n / self.total >= self._next
+        return self.n >= 1 and len(str(self.n)) > len(str(self._shown)) - (self._shown == 0)
+    def display(self, msg=None, pos=None):
+        if msg == '' or self.n == self._shown or not self._due(): return
+        self.fp.write(self.__str__() + '\n'); self.fp.flush()
+        self._shown = self.n
+        if self.total:
+            while self._next <= self.n / self.total: self._next += self._step
+    def close(self):
+        if not self.disable and self.n != self._shown: self._shown = None; self.display()   # the last line, always
+        self.leave = False   # tqdm's close would print the last line again
+        super().close()
+
+def progress(iterable=None, # what to iterate over (or None, and call `.update(n)`)
+             total:int|None=None, # number of items (default: `len(iterable)` where it has one)
+             desc:str='', # label in front of the bar
+             unit:str='it', # name of one item
+             file=None, # stream to write to (default: `sys.stderr`)
+             **kwargs): # more tqdm arguments (`initial`, `disable`, `leave`, ...)
+    "A progress bar: live tqdm on a terminal, a few milestone lines otherwise (`MA52_PROGRESS`=live|lines|off overrides)"
+    file = sys.stderr if file is None else file
+    mode = os.environ.get('MA52_PROGRESS', '').lower()
+    if mode == 'off': kwargs['disable'] = True
+    live = mode == 'live' or (mode != 'lines' and getattr(file, 'isatty', lambda: False)())
+    cls = tqdm if live else MilestoneBar
+    return cls(iterable, total=total, desc=desc, unit=unit, file=file, dynamic_ncols=live, **kwargs)
 
 # %% ../nbs/00_core.ipynb #d62d1f17
 def setup_environment():

@@ -4,7 +4,7 @@
 
 # %% ../nbs/02_crop.ipynb #338177b9
 from __future__ import annotations
-import argparse, csv, fcntl, hashlib, io, json, math, os, queue, re, sys, threading, time
+import argparse, csv, fcntl, io, json, math, os, queue, re, sys, threading, time
 from collections import Counter
 from contextlib import closing, contextmanager
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -12,16 +12,16 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import NamedTuple
 import numpy as np, cv2, av
-from tqdm import tqdm
-from .core import atomic_path
+from .core import atomic_path, progress as progress_bar
+from .detect import (Detector, ColorDetector, HogDetector, HaarDetector, PoseDetector, YoloDetector, DetectorUnavailable, load_yolo,
+                     get_detector, DETECTORS, DETECTOR_CHOICES, RED_HSV, FaceFinder, box_inside, face_finder, face_check)   # importable from here too
 from .data import read_list
 
 # %% auto #0
-__all__ = ['PAD_1080', 'DECORD_BAD_WIDTHS', 'MIN_DECODABLE_WIDTH', 'RED_HSV', 'DETECTORS', 'CODECS', 'CROP_VERSION', 'VIDEO_EXTS',
-           'box_area', 'box_iou', 'main_person', 'union_box', 'clip_box', 'pad_box', 'widen_box', 'decodable_width',
-           'even_box', 'crop_box', 'Detector', 'ColorDetector', 'HogDetector', 'DetectorUnavailable', 'load_yolo',
-           'YoloDetector', 'get_detector', 'BadInput', 'VideoInfo', 'video_rotation', 'probe_video', 'sample_positions',
-           'plan_samples', 'sampled_frames', 'prefetch', 'detect_clip', 'video_codec', 'out_size', 'write_crop',
+__all__ = ['PAD_1080', 'DECORD_BAD_WIDTHS', 'MIN_DECODABLE_WIDTH', 'CODECS', 'CROP_VERSION', 'VIDEO_EXTS', 'box_area', 'box_iou',
+           'main_person', 'union_box', 'clip_box', 'pad_box', 'widen_box', 'decodable_width', 'even_box', 'crop_box',
+           'BadInput', 'VideoInfo', 'video_rotation', 'probe_video', 'sample_positions', 'plan_samples',
+           'sampled_frames', 'prefetch', 'scan_clip', 'detect_clip', 'video_codec', 'out_size', 'write_crop',
            'video_frames', 'crop_options', 'source_id', 'crop_clip', 'read_manifest', 'preview_crops', 'CropError',
            'WorkerDied', 'find_clips', 'check_dirs', 'crop_videos', 'crop_cli']
 
@@ -138,132 +138,6 @@ def crop_box(dets:list, # per sampled frame, an N×5 array of person boxes `x1, 
     if not picks: return even_box((0, 0, *frame_wh), frame_wh, min_ratio), True
     box = widen_box(pad_box(union_box(picks), frame_wh, pad), frame_wh, min_ratio)
     return even_box(box, frame_wh, min_ratio), False
-
-# %% ../nbs/02_crop.ipynb #1ec2da21
-class Detector:
-    "Person detector interface: `det(frame_bgr)` -> N×5 array `x1, y1, x2, y2, score` with score >= `conf`"
-    name = 'detector'
-    def __init__(self, conf:float=0.): self.conf = conf
-    def detect(self, frame:np.ndarray) -> np.ndarray: raise NotImplementedError
-    def __call__(self, frame:np.ndarray) -> np.ndarray:
-        d = np.asarray(self.detect(frame), np.float32).reshape(-1, 5)
-        return d[d[:, 4] >= self.conf]
-    def config(self) -> dict:
-        "The settings that decide its boxes (the manifest records them: a change redoes the crops)"
-        return dict(name=self.name, conf=self.conf)
-    def __repr__(self): return f'{type(self).__name__}(conf={self.conf})'
-
-# %% ../nbs/02_crop.ipynb #caa5e158
-RED_HSV = (((0, 120, 70), (10, 255, 255)), ((170, 120, 70), (179, 255, 255)))   # OpenCV HSV: H 0-179, S, V 0-255
-
-class ColorDetector(Detector):
-    "The subject as a region of one colour (HSV ranges, default red), the original solution's approach"
-    name = 'color'
-    def __init__(self,
-                 ranges=RED_HSV, # ((lower HSV), (upper HSV)) pairs; a pixel in any range counts
-                 conf:float=0., # smallest score (fraction of its box that the region fills)
-                 min_area:float=0.002, # smallest region, as a fraction of the frame
-                 join:float=0.03, # parts closer than this fraction of the long side merge into one region
-                ):
-        super().__init__(conf)
-        self.ranges, self.min_area, self.join = [tuple(map(tuple, r)) for r in ranges], min_area, join
-    def mask(self, frame:np.ndarray) -> np.ndarray:
-        "uint8 mask (255 = in a colour range) after opening and closing"
-        hsv = cv2.cvtColor(frame, cv2.COLOR_BGR2HSV)
-        m = np.zeros(frame.shape[:2], np.uint8)
-        for lo, hi in self.ranges: m |= cv2.inRange(hsv, np.array(lo, np.uint8), np.array(hi, np.uint8))
-        m = cv2.morphologyEx(m, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
-        k = 2*round(self.join*max(m.shape)/2) + 1
-        m = cv2.copyMakeBorder(m, k, k, k, k, cv2.BORDER_CONSTANT, value=0)   # so closing does not grow regions into the border
-        return cv2.morphologyEx(m, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))[k:-k, k:-k]
-    def detect(self, frame):
-        n, _, stats, _ = cv2.connectedComponentsWithStats(self.mask(frame))
-        x, y, w, h, a = stats[1:].T.astype(float)
-        keep = a >= self.min_area*frame.shape[0]*frame.shape[1]
-        return np.c_[x, y, x + w, y + h, a/np.maximum(w*h, 1)][keep]
-    def config(self): return {**super().config(), 'ranges': self.ranges, 'min_area': self.min_area, 'join': self.join}
-    def __repr__(self): return f'ColorDetector(ranges={self.ranges}, conf={self.conf})'
-
-# %% ../nbs/02_crop.ipynb #344c6f00
-class HogDetector(Detector):
-    "OpenCV's HOG + linear SVM people detector (OpenCV 4.x); needs no weights"
-    name = 'hog'
-    def __init__(self,
-                 conf:float=0.25, # smallest SVM margin
-                 height:int=640, # frames are resized to this height first
-                 win_stride:int=8, # window step in pixels
-                 scale:float=1.05, # image pyramid step
-                ):
-        super().__init__(conf)
-        self.height, self.win_stride, self.scale = height, win_stride, scale
-        self.hog = cv2.HOGDescriptor()
-        self.hog.setSVMDetector(cv2.HOGDescriptor_getDefaultPeopleDetector())
-    def config(self): return {**super().config(), 'height': self.height, 'win_stride': self.win_stride, 'scale': self.scale}
-    def detect(self, frame):
-        H, W = frame.shape[:2]
-        w = max(64, round(W*self.height/H))
-        img = cv2.resize(frame, (w, self.height), interpolation=cv2.INTER_AREA if H > self.height else cv2.INTER_LINEAR)
-        rects, scores = self.hog.detectMultiScale(img, winStride=(self.win_stride,)*2, padding=(16, 16), scale=self.scale)
-        if not len(rects): return np.zeros((0, 5))
-        r = np.asarray(rects, float) * ([W/w, H/self.height] * 2)
-        return np.c_[r[:, :2], r[:, :2] + r[:, 2:], np.ravel(scores)]
-
-# %% ../nbs/02_crop.ipynb #0334b1bf
-def _file_sha256(path) -> str:
-    "SHA-256 of a file, read in 1 MB pieces"
-    h = hashlib.sha256()
-    with open(path, 'rb') as f:
-        for b in iter(lambda: f.read(1 << 20), b''): h.update(b)
-    return h.hexdigest()
-
-class DetectorUnavailable(RuntimeError):
-    "A detector that cannot be built here (e.g. YOLO weights that cannot be downloaded)"
-
-def load_yolo(weights:str='yolov8n.pt'): # a local .pt file, a name ultralytics downloads, or a model .yaml (random weights)
-    "An ultralytics YOLO model; `DetectorUnavailable` with what to do if it cannot be loaded"
-    from ultralytics import YOLO
-    try: return YOLO(str(weights))
-    except Exception as e:
-        raise DetectorUnavailable(
-            f'cannot load YOLO weights {str(weights)!r} ({type(e).__name__}: {e}). ultralytics downloads {Path(str(weights)).name!r} '
-            'on a machine with internet access; without one, copy the weights file here and pass its local path with '
-            '--weights PATH (weights=PATH in Python), or use --detector hog or --detector color.') from None
-
-class YoloDetector(Detector):
-    "An ultralytics YOLO model, person class only"
-    name = 'yolo'
-    def __init__(self,
-                 weights:str='yolov8n.pt', # local .pt path, or a name ultralytics downloads when online
-                 conf:float=0.5, # confidence threshold
-                 imgsz:int=640, # inference size
-                 device:str='cpu', # torch device
-                ):
-        super().__init__(conf)
-        self.weights, self.imgsz, self.device = str(weights), imgsz, device
-        self.model = load_yolo(weights)
-        ckpt = getattr(self.model, 'ckpt_path', None)   # the .pt file loaded (None for a .yaml)
-        self.weights_sha256 = _file_sha256(ckpt) if ckpt and Path(ckpt).is_file() else None
-    def detect(self, frame):
-        b = self.model.predict(frame, imgsz=self.imgsz, conf=self.conf, classes=[0], device=self.device, verbose=False)[0].boxes
-        return np.c_[b.xyxy.cpu().numpy(), b.conf.cpu().numpy()]
-    def config(self): return {**super().config(), 'weights': self.weights, 'weights_sha256': self.weights_sha256, 'imgsz': self.imgsz}
-    def __repr__(self): return f'YoloDetector(weights={self.weights!r}, conf={self.conf}, imgsz={self.imgsz})'
-
-# %% ../nbs/02_crop.ipynb #9492c73c
-DETECTORS = {'yolo': YoloDetector, 'hog': HogDetector, 'color': ColorDetector}
-
-def get_detector(name:str='yolo', # 'yolo', 'hog' or 'color'
-                 weights:str|None=None, # YOLO weights (yolo only)
-                 conf:float|None=None, # confidence threshold (default: the detector's own)
-                 **kwargs, # other arguments of the detector class
-                ) -> Detector:
-    "A person detector by name"
-    if name not in DETECTORS: raise ValueError(f'unknown detector {name!r}; choose one of {", ".join(DETECTORS)}')
-    if weights is not None:
-        if name != 'yolo': raise ValueError(f'--weights only applies to --detector yolo, not {name!r}')
-        kwargs['weights'] = weights
-    if conf is not None: kwargs['conf'] = conf
-    return DETECTORS[name](**kwargs)
 
 # %% ../nbs/02_crop.ipynb #cb3f2a4d
 class BadInput(Exception):
@@ -395,6 +269,30 @@ def prefetch(items, # an iterable, read in a background thread
         stop.set(); reader.join()
 
 # %% ../nbs/02_crop.ipynb #94a69194
+def _to_full(d:np.ndarray, frame:np.ndarray, size:tuple) -> np.ndarray:
+    "N×5 boxes in `frame`'s pixels -> in the full frame's (`size` = width, height)"
+    d = np.asarray(d, np.float32).reshape(-1, 5).copy()
+    d[:, [0, 2]] *= size[0]/frame.shape[1]; d[:, [1, 3]] *= size[1]/frame.shape[0]
+    return d
+
+def scan_clip(path, detector:Detector,
+              faces=None, # a face finder (`FaceFinder`) to run as well, on `check_frames` of the sampled frames
+              k:int=8, # frames to sample
+              every_frame:bool=False, # detect on every frame
+              side:int=640, # frames are shrunk to this long side for the detector
+              info:VideoInfo|None=None, # from `probe_video` (probed here if not given)
+              check_frames:int=4, # frames, spread over those sampled, that the face finder looks at
+             ) -> tuple:
+    "(info, per sampled frame an N×5 array of person boxes, per checked frame an N×5 array of faces), in full-frame pixels as shown"
+    info = info or probe_video(path)
+    n = info.frames if every_frame else len(sample_positions(info.frames, k))
+    checked = {sorted(range(n))[i] for i in sample_positions(n, check_frames)} if faces is not None else set()
+    dets, found = [], []
+    for j, (_, frame) in enumerate(prefetch(sampled_frames(path, info, k, every_frame, side))):
+        dets.append(_to_full(detector(frame), frame, info.size))
+        if j in checked: found.append(_to_full(faces(frame), frame, info.size))
+    return info, dets, found
+
 def detect_clip(path, detector:Detector,
                 k:int=8, # frames to sample
                 every_frame:bool=False, # detect on every frame
@@ -402,12 +300,7 @@ def detect_clip(path, detector:Detector,
                 info:VideoInfo|None=None, # from `probe_video` (probed here if not given)
                ) -> tuple:
     "(info, per sampled frame an N×5 array of person boxes in full-frame pixels, as shown)"
-    info = info or probe_video(path)
-    dets = []
-    for _, frame in prefetch(sampled_frames(path, info, k, every_frame, side)):
-        d = detector(frame).copy()
-        d[:, [0, 2]] *= info.size[0]/frame.shape[1]; d[:, [1, 3]] *= info.size[1]/frame.shape[0]
-        dets.append(d)
+    info, dets, _ = scan_clip(path, detector, None, k, every_frame, side, info)
     return info, dets
 
 # %% ../nbs/02_crop.ipynb #7f17db5d
@@ -450,7 +343,10 @@ def write_crop(src, dst, box:tuple, fps:float,
     try:
         if not cap.isOpened(): raise BadInput('OpenCV cannot open it')
         cap.set(cv2.CAP_PROP_ORIENTATION_AUTO, 1)   # frames turned as shown (OpenCV's default), as `probe_video` reports
-        writer = cv2.VideoWriter(str(dst), cv2.VideoWriter_fourcc(*video_codec(dst)), fps, size)
+        log, quiet = cv2.utils.logging, cv2.utils.logging.getLogLevel()
+        log.setLogLevel(log.LOG_LEVEL_ERROR)   # FFmpeg's "tag 'VP80' is not supported with codec id 139" for WebM: it writes VP8 anyway
+        try: writer = cv2.VideoWriter(str(dst), cv2.VideoWriter_fourcc(*video_codec(dst)), fps, size)
+        finally: log.setLogLevel(quiet)
         if not writer.isOpened(): raise OSError(f'OpenCV cannot open a {video_codec(dst)} video writer for {dst}')
         while True:
             ok, frame = cap.read()
@@ -473,7 +369,7 @@ def video_frames(path) -> tuple:
     try: return tuple(int(cap.get(p)) for p in (cv2.CAP_PROP_FRAME_COUNT, cv2.CAP_PROP_FRAME_WIDTH, cv2.CAP_PROP_FRAME_HEIGHT))
     finally: cap.release()
 
-CROP_VERSION = 2   # bump when the crop a clip gets for the same options changes (records without options are older)
+CROP_VERSION = 3   # bump when the crop a clip gets for the same options changes (records without options are older)
 
 def crop_options(detector:Detector, # its `config()` is recorded
                  k:int=8, # frames sampled (recorded as None with `every_frame`)
@@ -482,10 +378,12 @@ def crop_options(detector:Detector, # its `config()` is recorded
                  min_frames:int=2,
                  pad:tuple=PAD_1080,
                  min_ratio:float=0.6,
+                 check:str|None=None, # the face finder's backend of the sanity check ('mediapipe', 'haar'), None: unchecked
                 ) -> dict:
-    "Everything besides the clip that decides its crop, as the manifest records it (the arguments of `crop_clip`)"
+    "Everything besides the clip that decides its crop and its check, as the manifest records it (the arguments of `crop_clip`)"
     return json.loads(json.dumps(dict(version=CROP_VERSION, detector=detector.config(), sample_frames=None if every_frame else k,
-                                      every_frame=every_frame, max_side=max_side, pad=list(pad), min_ratio=min_ratio, min_frames=min_frames)))
+                                      every_frame=every_frame, max_side=max_side, pad=list(pad), min_ratio=min_ratio, min_frames=min_frames,
+                                      check=check)))
 
 def source_id(path) -> dict:
     "A source clip's identity, cheap to check: its size in bytes and modification time"
@@ -499,22 +397,27 @@ def crop_clip(src, dst, detector:Detector,
               min_frames:int=2, # shorter clips are bad inputs
               pad:tuple=PAD_1080, # padding at 1080p (left, top, right, bottom)
               min_ratio:float=0.6, # smallest width/height of the crop
+              check=True, # sanity check: True (the default face finder), a backend name, a `FaceFinder`, or False/None (none)
              ) -> dict:
-    "Crop clip `src` around its main person into `dst` (atomically); returns its manifest record"
+    "Crop clip `src` around its main person into `dst` (atomically), checking the box against the faces; returns its manifest record"
     t0 = time.time()
     source = source_id(src) if Path(src).is_file() else None   # before reading it: a source changed meanwhile is redone next time
     info = probe_video(src)
     if info.frames < min_frames: raise BadInput(f'too short: {info.frames} frame(s), at least {min_frames} needed')
-    info, dets = detect_clip(src, detector, k, every_frame, info=info)
+    finder = face_finder(check)
+    info, dets, faces = scan_clip(src, detector, finder, k, every_frame, info=info)
     box, fallback = crop_box(dets, info.size, pad, min_ratio)
+    suspect, reason, counts = face_check(faces, box) if finder is not None else (None, None, None)
     size = out_size(box, max_side, min_ratio)
     with atomic_path(dst) as tmp:
         n = write_crop(src, tmp, box, info.fps, max_side, info.size, min_ratio)
         if n != info.frames: raise BadInput(f'corrupt: decoded {n} of {info.frames} frames')
         if video_frames(tmp) != (n, *size): raise RuntimeError(f'the written crop reads back as {video_frames(tmp)}, expected {(n, *size)}')
     return dict(box=list(box), frame_size=list(info.size), rotation=info.rotation, frames=n, fps=info.fps, out_size=list(size),
-                detector=detector.name, sampled=len(dets), fallback=fallback, source=source,
-                options=crop_options(detector, k, every_frame, max_side, min_frames, pad, min_ratio), seconds=round(time.time() - t0, 3))
+                detector=detector.name, weights=detector.weights, sampled=len(dets), fallback=fallback,
+                suspect=suspect, suspect_reason=reason, check=counts and {'finder': finder.describe(), **counts}, source=source,
+                options=crop_options(detector, k, every_frame, max_side, min_frames, pad, min_ratio, finder and finder.backend),
+                seconds=round(time.time() - t0, 3))
 
 # %% ../nbs/02_crop.ipynb #909fc1db
 def _middle_frame(path, n:int) -> np.ndarray|None:
@@ -540,7 +443,7 @@ def preview_crops(src, # folder the clips' paths are relative to
                   n:int=8, # clips to show
                   ncols:int=4, # grid columns
                  ):
-    "A grid of the clips' middle frames with their crop boxes drawn; returns the figure"
+    "A grid of the clips' middle frames with their crop boxes drawn (suspect: red, dashed; fallback: orange); returns the figure"
     import matplotlib.pyplot as plt
     from matplotlib.patches import Rectangle
     if isinstance(records, (str, Path)): records = list(read_manifest(records).values())
@@ -552,8 +455,10 @@ def preview_crops(src, # folder the clips' paths are relative to
         f = _middle_frame(Path(src)/r['clip'], r['frames'])
         if f is not None: ax.imshow(f)
         x1, y1, x2, y2 = r['box']
-        ax.add_patch(Rectangle((x1, y1), x2 - x1, y2 - y1, fill=False, lw=2, color='orange' if r['fallback'] else 'lime'))
-        ax.set_title(r['clip'] + (' (fallback)' if r['fallback'] else ''), fontsize=8)
+        color = 'red' if r.get('suspect') else 'orange' if r['fallback'] else 'lime'
+        ax.add_patch(Rectangle((x1, y1), x2 - x1, y2 - y1, fill=False, lw=2, color=color, ls='--' if r.get('suspect') else '-'))
+        ax.set_title(r['clip'] + (' (SUSPECT)' if r.get('suspect') else '') + (' (fallback)' if r['fallback'] else ''), fontsize=8,
+                     color='red' if r.get('suspect') else 'black')
     fig.tight_layout()
     return fig
 
@@ -695,7 +600,7 @@ def _lock_dst(dst:Path):
 def crop_videos(src, # folder of source clips
                 dst, # output folder (mirrors `src`); must not be `src`, inside it, or contain it
                 list_file=None, # MA-52 list file: crop only the clips it names (paths relative to `src`)
-                detector='yolo', # 'yolo', 'hog', 'color', or a `Detector` (then `workers` must be 1)
+                detector='auto', # 'auto', 'yolo', 'pose', 'haar', 'hog', 'color', or a `Detector` (then `workers` must be 1)
                 weights:str|None=None, # YOLO weights: a local .pt file, or a name ultralytics downloads when online
                 conf:float|None=None, # confidence threshold (default: the detector's own)
                 workers:int=1, # parallel processes
@@ -703,11 +608,12 @@ def crop_videos(src, # folder of source clips
                 every_frame:bool=False, # detect on every frame instead (slow)
                 max_side:int|None=None, # shrink crops so their long side is at most this (at least `MIN_DECODABLE_WIDTH`)
                 preview:int=0, # save a preview grid of the first N crops to `dst/preview.png`
-                progress:bool=True, # show a tqdm progress bar
+                progress:bool=True, # show a progress bar (`ma52.core.progress`) and print the detector chosen
+                check=True, # sanity check of each crop against the faces: True, 'mediapipe', 'haar' or False (see `face_finder`)
                 detector_kwargs:dict|None=None, # more detector arguments (e.g. `ranges` for color)
                 **crop_kwargs, # passed to `crop_clip` (min_frames, pad, min_ratio)
                ) -> dict:
-    "Crop every clip under `src` (or in `list_file`) into `dst`; returns a summary (done, skipped, redone, failed, errors, fallback...)"
+    "Crop every clip under `src` (or in `list_file`) into `dst`; returns a summary (done, skipped, redone, failed, errors, fallback, suspect...)"
     t0 = time.time()
     src, dst = check_dirs(src, dst)
     if max_side is not None and max_side < MIN_DECODABLE_WIDTH:
@@ -720,17 +626,23 @@ def crop_videos(src, # folder of source clips
         try: det = get_detector(**spec)            # fail early (e.g. YOLO weights) and once
         except (ValueError, TypeError, DetectorUnavailable) as e: raise CropError(str(e)) from None
         if workers <= 1: spec = dict(detector=det)
-    opts = dict(k=sample_frames, every_frame=every_frame, max_side=max_side, **crop_kwargs)
+        else: spec = dict(name=det.name, conf=conf, **(detector_kwargs or {}), **(dict(weights=det.weights) if det.name == 'yolo' else {}))   # auto: what it chose
+    try: finder = face_finder(check)
+    except (ValueError, DetectorUnavailable) as e: raise CropError(str(e)) from None
+    if progress: print(f'ma52-crop: detector {det.describe()}' + (f' [{det.chosen_because}]' if getattr(det, 'chosen_because', None) else '')
+                       + (f'; check: {finder.describe()}' if finder else '; no check'), file=sys.stderr, flush=True)
+    opts = dict(k=sample_frames, every_frame=every_frame, max_side=max_side, check=finder.backend if finder else None, **crop_kwargs)
     options = crop_options(det, **opts)
     try: clips = find_clips(src, list_file)
     except (OSError, ValueError) as e: raise CropError(str(e)) from None
     dst.mkdir(parents=True, exist_ok=True)
-    with _lock_dst(dst): return _crop_all(src, dst, clips, spec, workers, preview, progress, t0, opts, options)
+    with _lock_dst(dst): s = _crop_all(src, dst, clips, spec, workers, preview, progress, t0, opts, options)
+    return {**s, 'detector': det.describe()}
 
 # %% ../nbs/02_crop.ipynb #afe28bb7
 def _crop_all(src, dst, clips, spec, workers, preview, progress, t0, opts, options) -> dict:
-    manifest, failures = dst/'manifest.jsonl', dst/'failures.csv'
-    for p in (manifest, failures, dst/'preview.png'): _remove_stale(p)
+    manifest, failures, suspects = dst/'manifest.jsonl', dst/'failures.csv', dst/'suspect.csv'
+    for p in (manifest, failures, suspects, dst/'preview.png'): _remove_stale(p)
     recs, rows = read_manifest(manifest), _read_failures(failures)
     _write_manifest(manifest, recs)          # drops a line torn by a killed run, so appending is safe again
     todo, why = [], Counter()
@@ -741,7 +653,7 @@ def _crop_all(src, dst, clips, spec, workers, preview, progress, t0, opts, optio
         if c in recs: why[reason] += 1
     s = dict(clips=len(clips), done=0, skipped=len(clips) - len(todo), redone=sum(why.values()), redone_why=dict(why), failed=0, errors=0)
     try:
-        with closing(_results(todo, spec, workers)) as results, open(manifest, 'a') as log, tqdm(total=len(clips), initial=s['skipped'], desc='ma52-crop', unit='clip', disable=not progress) as bar:
+        with closing(_results(todo, spec, workers)) as results, open(manifest, 'a') as log, progress_bar(total=len(clips), initial=s['skipped'], desc='ma52-crop', unit='clip', disable=not progress) as bar:
             for status, clip, out in results:
                 s['errors' if status == 'error' else status] += 1
                 if status == 'done':
@@ -750,12 +662,14 @@ def _crop_all(src, dst, clips, spec, workers, preview, progress, t0, opts, optio
                 else:
                     rows[clip] = out; recs.pop(clip, None)
                     _remove_crop(dst, clip)
-                bar.update(); bar.set_postfix(failed=s['failed'], errors=s['errors'], refresh=False)
+                bar.update(); bar.set_postfix(failed=s['failed'], errors=s['errors'], suspect=sum(bool(r.get('suspect')) for r in recs.values()), refresh=False)
     finally:
         _write_manifest(manifest, recs)
         _write_failures(failures, rows)      # the rows of clips this run did not reach stay
+        _write_failures(suspects, {c: r['suspect_reason'] for c, r in recs.items() if r.get('suspect')})   # every suspect crop of the manifest
     s['fallback'] = sum(bool(recs[c]['fallback']) for c in clips if c in recs)
-    s.update(manifest=str(manifest), failures=str(failures), preview=None, seconds=round(time.time() - t0, 2))
+    s['suspect'] = sum(bool(recs[c].get('suspect')) for c in clips if c in recs)
+    s.update(manifest=str(manifest), failures=str(failures), suspects=str(suspects), preview=None, seconds=round(time.time() - t0, 2))
     if preview:
         import matplotlib.pyplot as plt
         fig = preview_crops(src, [recs[c] for c in clips if c in recs], n=preview)
@@ -780,28 +694,30 @@ def crop_cli(argv:list|None=None, # arguments (default: `sys.argv[1:]`)
     p.add_argument('src', type=Path, help='folder of source clips')
     p.add_argument('dst', type=Path, help='output folder (not SRC, not inside it)')
     p.add_argument('--list', type=Path, dest='list_file', help='MA-52 list file: crop only the clips it names (paths relative to SRC)')
-    p.add_argument('--detector', choices=list(DETECTORS), default='yolo', help='person detector (default: yolo)')
+    p.add_argument('--detector', choices=DETECTOR_CHOICES, default='auto', help='person detector (default: auto: yolo if its weights are here '
+                   'or downloadable, else pose if mediapipe is installed, else haar)')
     p.add_argument('--weights', help='YOLO weights: a local .pt file, or a name ultralytics downloads when online (default: yolov8n.pt)')
-    p.add_argument('--conf', type=float, help='confidence threshold (default: yolo 0.5, hog 0.25, color 0)')
+    p.add_argument('--conf', type=float, help='confidence threshold (default: yolo 0.5, pose 0.5, haar 0, hog 0.25, color 0)')
     p.add_argument('--hsv', type=_parse_hsv, help="color detector HSV ranges, OpenCV scale (H 0-179): 'h,s,v-h,s,v[;...]' (default: red)")
     p.add_argument('--workers', type=int, default=1, help='parallel processes (default: 1)')
     p.add_argument('--sample-frames', type=int, default=8, metavar='K', help='frames per clip the detector looks at (default: 8)')
     p.add_argument('--every-frame', action='store_true', help='detect on every frame (slow)')
     p.add_argument('--max-side', type=int, metavar='S', help='shrink crops so their long side is at most S pixels (at least 10)')
     p.add_argument('--preview', type=int, default=0, metavar='N', help='save DST/preview.png with the first N crops')
-    p.add_argument('--strict', action='store_true', help='exit non-zero if any clip failed, input problems included')
+    p.add_argument('--no-check', dest='check', action='store_false', help='skip the sanity check (a face found must lie inside the crop)')
+    p.add_argument('--strict', action='store_true', help='exit non-zero if any clip failed (input problems included) or is suspect')
     a = p.parse_args(argv)
     if a.hsv and a.detector != 'color': p.error('--hsv only applies to --detector color')
     try:
         s = crop_videos(a.src, a.dst, list_file=a.list_file, detector=a.detector, weights=a.weights, conf=a.conf, workers=a.workers,
                         sample_frames=a.sample_frames, every_frame=a.every_frame, max_side=a.max_side, preview=a.preview,
-                        detector_kwargs=dict(ranges=a.hsv) if a.hsv else None)
+                        detector_kwargs=dict(ranges=a.hsv) if a.hsv else None, check=a.check)
     except CropError as e:
         print(f'ma52-crop: {e}', file=sys.stderr)
         return 1 if isinstance(e, WorkerDied) else 2
     why = ', '.join(f'{n}× {r}' for r, n in s['redone_why'].items())
     print(f"ma52-crop: {s['clips']} clips: {s['done']} cropped" + (f" ({s['redone']} redone: {why})" if s['redone'] else '') +
           f", {s['skipped']} already done, {s['failed']} bad inputs, "
-          f"{s['errors']} errors; {s['fallback']} full-frame fallbacks ({s['seconds']} s). Manifest: {s['manifest']}"
-          + (f"; failures: {s['failures']}" if s['failed'] or s['errors'] else ''))
-    return 1 if s['errors'] or (a.strict and s['failed']) else 0
+          f"{s['errors']} errors; {s['fallback']} full-frame fallbacks, {s['suspect']} suspect ({s['seconds']} s). Manifest: {s['manifest']}"
+          + (f"; failures: {s['failures']}" if s['failed'] or s['errors'] else '') + (f"; suspect: {s['suspects']}" if s['suspect'] else ''))
+    return 1 if s['errors'] or (a.strict and (s['failed'] or s['suspect'])) else 0

@@ -50,22 +50,23 @@ def fine2coarse(labels): # int, list/tuple of ints, numpy array or torch tensor 
 
 # %% ../nbs/01_data.ipynb #2ea334e1
 class ListRecord(NamedTuple):
-    "One line of a list file: a clip's path (relative to the data root) and its fine label"
+    "One line of a list file: a clip's path (relative to the data root) and its fine label (`None` on an unlabelled line)"
     path: str
-    label: int
+    label: int|None
 
 def _parse_line(text:str, where:str) -> ListRecord:
     "A `ListRecord` from one stripped line; `ValueError` naming `where` (`file:line`) if it is not one"
     parts = text.rsplit(None, 1)
-    if len(parts) != 2 or not parts[1].lstrip('-').isdigit():
-        raise ValueError(f"{where}: malformed line {text!r} (expected '<relative/path> <label>')")
+    if len(parts) == 1: return ListRecord(text, None)        # one field: a clip without a label (mmaction2 reads it as label -1)
+    if not parts[1].lstrip('-').isdigit():
+        raise ValueError(f"{where}: malformed line {text!r} (expected '<relative/path> <label>', or '<relative/path>' alone in an unlabelled list)")
     label = int(parts[1])
     if not 0 <= label < NUM_FINE: raise ValueError(f'{where}: label {label} outside 0..{NUM_FINE-1}')
     return ListRecord(parts[0], label)
 
 def _scan_list(path:Path, data_root=None) -> tuple[list[tuple[int, ListRecord]], list[str]]:
     "(line number, record) pairs of a list file, and its problems"
-    found, problems, seen = [], [], {}
+    found, problems, seen, first = [], [], {}, None
     for i, raw in enumerate(Path(path).read_bytes().splitlines(), 1):
         where = f'{path}:{i}'
         try: text = raw.decode('utf-8').strip()
@@ -73,6 +74,10 @@ def _scan_list(path:Path, data_root=None) -> tuple[list[tuple[int, ListRecord]],
         if not text: continue
         try: rec = _parse_line(text, where)
         except ValueError as e: problems.append(str(e)); continue
+        if first is None: first = (i, rec.label is None)
+        elif (rec.label is None) != first[1]:
+            problems.append(f'{where}: ' + (f'no label, but line {first[0]} has one' if first[1] is False else f'a label, but line {first[0]} has none')
+                            + ' (a list is labelled throughout or not at all)'); continue
         if rec.path in seen: problems.append(f'{where}: duplicate of line {seen[rec.path]} ({rec.path!r})'); continue
         seen[rec.path] = i
         if data_root is not None and not (Path(data_root)/rec.path).is_file():
@@ -115,6 +120,7 @@ def merge_lists(train, # train list file
     for src in (train, val):
         found, problems = _scan_list(src, data_root)
         if problems: raise ValueError(_report(src, problems))
+        if found and found[0][1].label is None: raise ValueError(f'{src}: an unlabelled list (clip names only); merging is for labelled train and val lists')
         scans.append(found)
     in_train = {r.path: i for i, r in scans[0]}
     both = [f'{val}:{i}: {r.path!r} is also in {train}:{in_train[r.path]}' for i, r in scans[1] if r.path in in_train]
@@ -127,7 +133,9 @@ def merge_lists(train, # train list file
 def class_counts(labels, # fine labels, or `ListRecord`s
                 ) -> tuple[np.ndarray, np.ndarray]:
     "Clips per fine class (52) and per coarse class (7)"
-    fine = np.array([getattr(l, 'label', l) for l in labels], dtype=np.int64)
+    fine = [getattr(l, 'label', l) for l in labels]
+    if any(l is None for l in fine): raise ValueError(f'{sum(l is None for l in fine)} of {len(fine)} clips are unlabelled: there are no classes to count')
+    fine = np.array(fine, dtype=np.int64)
     coarse = fine2coarse(fine)   # checks the ids too
     return np.bincount(fine, minlength=NUM_FINE), np.bincount(coarse, minlength=NUM_COARSE)
 
@@ -156,6 +164,7 @@ def plot_class_histogram(labels, # fine labels, or `ListRecord`s (e.g. `read_lis
 
 # %% ../nbs/01_data.ipynb #21b2568e
 def _describe(path, records) -> str:
+    if records and records[0].label is None: return f'{path}: {len(records)} clips, unlabelled (clip names only, as a test list may be)'
     fine, coarse = class_counts(records)
     big, small = int(fine.argmax()), int(fine.argmin())
     return (f'{path}: {len(records)} clips, {int((fine > 0).sum())}/{NUM_FINE} fine classes; '
@@ -167,7 +176,7 @@ def lists_cli(argv:list|None=None, # arguments (default: `sys.argv[1:]`)
     p = argparse.ArgumentParser(prog='ma52-lists', description='Check MA-52 list files, or merge train and val lists.')
     sub = p.add_subparsers(dest='cmd', required=True)
     c = sub.add_parser('check', help='validate list files: format, labels 0-51, duplicates, optionally missing clips')
-    c.add_argument('lists', nargs='+', type=Path, help='list files (<relative/path> <label> per line)')
+    c.add_argument('lists', nargs='+', type=Path, help='list files (<relative/path> <label> per line, or <relative/path> alone: unlabelled)')
     c.add_argument('--data-root', type=Path, help='folder the clip paths are relative to; every clip must exist there')
     c.add_argument('--plot', type=Path, help='save the class histogram of all the lists together to this PNG')
     m = sub.add_parser('merge', help='write TRAIN then VAL as one list (default: train_val_list_videos.txt next to TRAIN)')
@@ -184,8 +193,9 @@ def lists_cli(argv:list|None=None, # arguments (default: `sys.argv[1:]`)
             records, problems = check_list(path, a.data_root)
             if problems: print(_report(path, problems, limit=1000), file=sys.stderr); bad = True
             else: print(_describe(path, records))
-            everything += records
-        if a.plot:
+            everything += [r for r in records if r.label is not None]
+        if a.plot and not everything: print(f'no histogram: no labelled list given', file=sys.stderr)
+        elif a.plot:
             import matplotlib.pyplot as plt
             fig = plot_class_histogram(everything, title=' + '.join(x.name for x in a.lists) + ':')
             with atomic_path(a.plot) as tmp: fig.savefig(tmp, format='png', dpi=100)

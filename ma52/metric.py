@@ -5,53 +5,83 @@
 # %% ../nbs/06_metric.ipynb #90b1213f
 from __future__ import annotations
 import numpy as np
-from sklearn.metrics import accuracy_score, f1_score, top_k_accuracy_score
+from sklearn.metrics import accuracy_score, f1_score
 from mmengine.evaluator import BaseMetric
 from mmaction.registry import METRICS
 from .core import register
 from .data import FINE_CLASSES, COARSE_CLASSES, GROUP_SIZES, NUM_FINE, NUM_COARSE, FINE2COARSE, fine2coarse
 
 # %% auto #0
-__all__ = ['METRIC_KEYS', 'ma52_metrics', 'f1_mean', 'F1MeanMetric', 'long_tail_counts', 'simulate_scores', 'plot_confusion',
-           'plot_f1_per_class']
+__all__ = ['METRIC_KEYS', 'UNLABELLED', 'TIES', 'rank_classes', 'ma52_metrics', 'f1_mean', 'F1MeanMetric', 'long_tail_counts',
+           'simulate_scores', 'plot_confusion', 'plot_f1_per_class']
 
 # %% ../nbs/06_metric.ipynb #f7a0e477
 METRIC_KEYS = ('F1_mean', 'action_macro_F1', 'action_micro_F1', 'body_macro_F1', 'body_micro_F1',
                'action_top1', 'action_top5', 'body_top1')
+UNLABELLED = ("label -1 is mmaction2's placeholder for a list line without a label (a test list): "
+              'F1_mean needs the true labels; evaluate a labelled list (e.g. val), or write a submission with ma52-submit')
 
-def _checked(scores_or_labels, labels):
-    "(predicted fine ids, scores or None, true fine ids), checked"
+def _checked(scores_or_labels, labels, ties='official', k=1):
+    "(predicted fine ids (N,) or best k (N, k), scores or None, true fine ids), checked"
+    if labels is None: raise ValueError(f'no labels (an unlabelled list): {UNLABELLED}')
     x, y = np.asarray(scores_or_labels), np.asarray(labels)
     if y.ndim != 1 or not len(y) or not np.issubdtype(y.dtype, np.integer):
         raise ValueError(f'labels must be a non-empty 1-D array of integer fine ids; got shape {y.shape}, dtype {y.dtype}')
+    if (y < 0).any(): raise ValueError(f'{int((y < 0).sum())} of {len(y)} labels are negative: {UNLABELLED}')
     if x.ndim == 2:
         if x.shape != (len(y), NUM_FINE): raise ValueError(f'scores must have shape (N, {NUM_FINE}) = ({len(y)}, {NUM_FINE}); got {x.shape}')
         if not np.isfinite(x).all(): raise ValueError('scores contain NaN or infinite values')
-        return x.argmax(1), x, y
+        ranked = rank_classes(x, k, ties)
+        return (ranked[:, 0] if k == 1 else ranked), x, y
     if x.shape != y.shape or not np.issubdtype(x.dtype, np.integer):
         raise ValueError(f'expected (N, {NUM_FINE}) scores or N integer predictions for N={len(y)} labels; got shape {x.shape}, dtype {x.dtype}')
     return x, None, y
 
+# %% ../nbs/06_metric.ipynb #e3e47e05
+TIES = ('official', 'last', 'first')
+
+def rank_classes(scores, # (N, C) scores of N clips
+                 k:int|None=None, # keep the k best classes (default: all C)
+                 ties:str='official', # equal scores: 'official' (np.argsort reversed, as the organisers), 'last' (higher id first) or 'first' (lower id first)
+                ) -> np.ndarray:
+    "(N, k) class ids of each row, best first, with the organisers' tie rule by default"
+    s = np.asarray(scores)
+    if s.ndim != 2 or not s.shape[1]: raise ValueError(f'scores must be a 2-D (N, C) array; got shape {s.shape}')
+    if ties not in TIES: raise ValueError(f'ties must be one of {TIES}; got {ties!r}')
+    C = s.shape[1]
+    k = C if k is None else k
+    if not 1 <= k <= C: raise ValueError(f'k must be in 1..{C}; got {k}')
+    if k == 1 and ties == 'first': return s.argmax(1)[:, None]                     # the same order, without a sort
+    if k == 1 and ties == 'last': return (C - 1 - s[:, ::-1].argmax(1))[:, None]
+    if ties == 'official': order = np.argsort(s, axis=1)[:, ::-1]                  # AccMetric.lv_evaluation, mmaction2's top_k_accuracy
+    elif ties == 'last': order = np.argsort(s, axis=1, kind='stable')[:, ::-1]
+    else: order = C - 1 - np.argsort(s[:, ::-1], axis=1, kind='stable')[:, ::-1]
+    return np.ascontiguousarray(order[:, :k])
+
 # %% ../nbs/06_metric.ipynb #54a54557
 def ma52_metrics(scores_or_labels, # (N, 52) scores, or (N,) predicted fine ids
                  labels, # (N,) true fine ids (0-51)
+                 ties:str='official', # equal scores: see `rank_classes`
                 ) -> dict:
     "Every MA-52 metric (`METRIC_KEYS`, floats in [0, 1]); `action_top5` only when scores are given"
-    pred, scores, y = _checked(scores_or_labels, labels)
+    top, scores, y = _checked(scores_or_labels, labels, ties, k=5 if np.ndim(scores_or_labels) == 2 else 1)
+    pred = top[:, 0] if top.ndim == 2 else top
     yb, pb = fine2coarse(y), fine2coarse(pred)   # also checks that every id is in 0..51
     f1 = lambda t, p, avg: float(f1_score(t, p, average=avg, zero_division=0))
     r = dict(action_macro_F1=f1(y, pred, 'macro'), action_micro_F1=f1(y, pred, 'micro'),
              body_macro_F1=f1(yb, pb, 'macro'), body_micro_F1=f1(yb, pb, 'micro'))
-    r = dict(F1_mean=float(np.mean(list(r.values()))), **r, action_top1=float(accuracy_score(y, pred)))
-    if scores is not None: r['action_top5'] = float(top_k_accuracy_score(y, scores, k=5, labels=np.arange(NUM_FINE)))
+    f1_mean = (r['action_macro_F1'] + r['body_macro_F1'] + r['body_micro_F1'] + r['action_micro_F1']) / 4.0   # the official order of the sum
+    r = dict(F1_mean=float(f1_mean), **r, action_top1=float(accuracy_score(y, pred)))
+    if scores is not None: r['action_top5'] = float((top == y[:, None]).any(1).mean())
     r['body_top1'] = float(accuracy_score(yb, pb))
     return r
 
 def f1_mean(scores_or_labels, # (N, 52) scores, or (N,) predicted fine ids
             labels, # (N,) true fine ids (0-51)
+            ties:str='official', # equal scores: see `rank_classes`
            ) -> float:
     "MA-52's challenge metric F1_mean, in [0, 1]"
-    return ma52_metrics(scores_or_labels, labels)['F1_mean']
+    return ma52_metrics(scores_or_labels, labels, ties)['F1_mean']
 
 # %% ../nbs/06_metric.ipynb #8264f812
 def _numpy(x):
@@ -66,8 +96,11 @@ class F1MeanMetric(BaseMetric):
                  collect_device:str='cpu', # where the results of several processes are gathered: 'cpu' or 'gpu'
                  prefix:str|None=None, # prefix of the keys: 'val' reports 'val/F1_mean'
                  collect_dir:str|None=None, # folder for gathering on 'cpu' (default: a temporary one)
+                 ties:str='official', # equal scores: see `rank_classes`
                 ):
         super().__init__(collect_device=collect_device, prefix=prefix, collect_dir=collect_dir)
+        if ties not in TIES: raise ValueError(f'ties must be one of {TIES}; got {ties!r}')
+        self.ties = ties
 
     def process(self, data_batch, data_samples):
         "Keep each clip's (scores, true fine id)"
@@ -77,12 +110,13 @@ class F1MeanMetric(BaseMetric):
                 raise KeyError(f'F1MeanMetric needs pred_score and gt_label in every data sample; found keys {sorted(ds)}')
             label = _numpy(ds['gt_label']).ravel()
             if label.size != 1: raise ValueError(f'F1MeanMetric is for single-label clips; gt_label holds {label.size} values')
+            if label[0] < 0: raise ValueError(f'F1MeanMetric: gt_label {int(label[0])}: {UNLABELLED}')
             self.results.append((_numpy(ds['pred_score']).astype(np.float32), int(label[0])))
 
     def compute_metrics(self, results:list) -> dict:
         "`ma52_metrics` of all the clips kept"
         if not results: raise ValueError('F1MeanMetric: no results to evaluate')
-        return ma52_metrics(np.stack([s for s, _ in results]), np.array([y for _, y in results]))
+        return ma52_metrics(np.stack([s for s, _ in results]), np.array([y for _, y in results]), self.ties)
 
 # %% ../nbs/06_metric.ipynb #e3b3eb82
 def long_tail_counts(n_max:int=1283, # clips of the most frequent class (MA-52 train: 1,283)

@@ -4,19 +4,20 @@
 
 # %% ../nbs/07_results.ipynb #705d8c79
 from __future__ import annotations
-import codecs, collections, csv, functools, io, math, pickle, struct, sys, zipfile
+import codecs, collections, csv, functools, io, math, os, pickle, stat, struct, sys, time, zipfile
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
 from fastcore.script import call_parse, Param
 from .core import atomic_path
 from .data import NUM_FINE, NUM_COARSE, FINE2COARSE, GROUP_SIZES, read_list
-from .metric import f1_mean, _numpy
+from .metric import f1_mean, _numpy, rank_classes, TIES
 
 # %% auto #0
-__all__ = ['FORMATS', 'scores_kind', 'Results', 'UnsafePickleError', 'DumpUnpickler', 'read_dump', 'save_npz', 'read_npz',
-           'read_results', 'ensemble', 'body_scores', 'submission_rows', 'check_rows', 'write_submission',
-           'ensemble_cli', 'submit_cli']
+__all__ = ['FORMATS', 'BODY_COLUMNS', 'LINE_ENDINGS', 'ZIP_METHODS', 'OFFICIAL_BYTES', 'scores_kind', 'Results',
+           'UnsafePickleError', 'DumpUnpickler', 'read_dump', 'save_npz', 'read_npz', 'read_results', 'ensemble',
+           'body_scores', 'submission_rows', 'check_rows', 'submission_zip', 'write_submission', 'ensemble_cli',
+           'submit_cli']
 
 # %% ../nbs/07_results.ipynb #9a12eb17
 def scores_kind(scores) -> str:
@@ -193,29 +194,46 @@ class DumpUnpickler(_Bounded):
         return self.np.numeric._frombuffer(buf, dtype, shape, order)
 
 # %% ../nbs/07_results.ipynb #0b696e44
-_DUMP = "the list of per-clip dicts ('pred_score', 'gt_label') that mmaction2's test loop writes with --dump"
+_DUMP = ("mmaction2's per-clip test results: a list with one item per clip, a dict with 'pred_score' (and 'gt_label') "
+         "as mmaction2 1.x's --dump writes, or an array of scores as mmaction2 0.x's --out writes")
 
-def read_dump(path, # a pickle written by mmaction2's `--dump` (mmengine DumpResults)
+def _clip_item(d, i:int, path) -> tuple:
+    "(scores, label or None) of item `i` of a dump"
+    if isinstance(d, dict):
+        if 'pred_score' not in d: raise ValueError(f'{path}: item {i}: expected a dict with pred_score (and gt_label); found keys {sorted(map(str, d))}')
+        s, y = d['pred_score'], d.get('gt_label')
+    elif isinstance(d, np.ndarray) or hasattr(d, 'detach'): s, y = d, None
+    else: raise ValueError(f'{path}: item {i}: expected {_DUMP}; found {type(d).__name__}')
+    s = _numpy(s).astype(np.float32)
+    if s.shape != (NUM_FINE,): raise ValueError(f'{path}: item {i}: expected {NUM_FINE} scores; found shape {s.shape}')
+    if y is None: return s, None
+    y = _numpy(y).ravel()
+    if y.size != 1: raise ValueError(f'{path}: item {i}: expected one gt_label; found {y.size}')
+    return s, int(y[0])
+
+def _labels_of(labels:list, path):
+    "The labels of a dump as an array, or None when it has none (no gt_label, or mmaction2's -1 of an unlabelled list on every clip)"
+    none = [i for i, y in enumerate(labels) if y is None or y < 0]
+    if len(none) == len(labels): return None
+    if none: raise ValueError(f'{path}: clip {none[0]} has no label (gt_label {labels[none[0]]}) but clip {next(i for i, y in enumerate(labels) if i not in set(none))} has one: '
+                              'a dump is of a labelled list or of an unlabelled one')
+    return np.array(labels, dtype=np.int64)
+
+def read_dump(path, # a pickle of per-clip results: mmaction2 1.x `--dump`, or mmaction2 0.x `--out`
               trusted:bool=False, # load with plain `pickle` (runs any code the file names): only for your own files
              ) -> Results:
-    "Per-clip scores and labels of an mmaction2 test dump, in list order"
+    "Per-clip scores and labels (None if unlabelled) of an mmaction2 result pickle, in list order"
     path = Path(path)
     try:
         with open(path, 'rb') as f: items = (pickle.Unpickler if trusted else DumpUnpickler)(f).load()
     except UnsafePickleError as e: raise ValueError(f'{path}: {e}. If you made this file yourself, pass trusted=True (--trust_pickle)') from None
     except OSError: raise
     except Exception as e: raise ValueError(f'{path}: expected {_DUMP}; cannot unpickle it ({type(e).__name__}: {e}): truncated or not a pickle?') from None
+    if isinstance(items, np.ndarray) and items.ndim == 2: items = list(items)     # one (N, 52) array of scores
     if not isinstance(items, list) or not items:
         raise ValueError(f'{path}: expected {_DUMP}; found {"an empty list" if items == [] else type(items).__name__}')
-    scores, labels = [], []
-    for i, d in enumerate(items):
-        if not isinstance(d, dict) or 'pred_score' not in d or 'gt_label' not in d:
-            raise ValueError(f'{path}: item {i}: expected a dict with pred_score and gt_label; found {type(d).__name__}' + (f' with keys {sorted(d)}' if isinstance(d, dict) else ''))
-        s, y = _numpy(d['pred_score']).astype(np.float32), _numpy(d['gt_label']).ravel()
-        if s.shape != (NUM_FINE,): raise ValueError(f'{path}: item {i}: expected {NUM_FINE} scores; found shape {s.shape}')
-        if y.size != 1: raise ValueError(f'{path}: item {i}: expected one gt_label; found {y.size}')
-        scores.append(s); labels.append(int(y[0]))
-    return Results(np.stack(scores), np.array(labels, dtype=np.int64), source=str(path))
+    scores, labels = zip(*(_clip_item(d, i, path) for i, d in enumerate(items)))
+    return Results(np.stack(scores), _labels_of(list(labels), path), source=str(path))
 
 # %% ../nbs/07_results.ipynb #0f39aef5
 def save_npz(res:Results, # scores to save
@@ -241,7 +259,9 @@ def read_npz(path, # an `.npz` written by `save_npz` (or any with a `scores` arr
     except FileNotFoundError: raise
     except Exception as e: raise ValueError(f'{path}: expected an .npz with scores; cannot read it ({type(e).__name__}: {e})') from None
     if 'scores' not in d: raise ValueError(f"{path}: expected an .npz with 'scores' (and optionally 'labels', 'names'); found {sorted(d)}")
-    return Results(d['scores'], d['labels'].astype(np.int64) if 'labels' in d else None,
+    labels = d['labels'].astype(np.int64) if 'labels' in d else None
+    if labels is not None and (labels < 0).all(): labels = None           # mmaction2's -1 of an unlabelled list
+    return Results(d['scores'], labels,
                    tuple(d['names'].tolist()) if 'names' in d else None, source=str(path))
 
 def read_results(path, # `.pkl`/`.pickle` (mmaction2 --dump) or `.npz`
@@ -289,7 +309,7 @@ def ensemble(paths:list, # result files: mmaction2 dumps (.pkl) or .npz
     if len(set(kinds)) > 1:
         raise ValueError('ensemble: members hold different kinds of scores (' + ', '.join(f'{p}: {k}' for p, k in zip(paths, kinds)) +
                          "); a weighted sum of probabilities and raw scores is meaningless: test every model with average_clips='prob'")
-    res = Results(sum(w * m.scores.astype(np.float64) for w, m in zip(weights, members)), members[0].labels,
+    res = Results(sum(w * m.scores.astype(np.float64) for w, m in zip(weights, members)), next((m.labels for m in members if m.labels is not None), None),
                   next((m.names for m in members if m.names is not None), None), source='ensemble')
     if verbose: _report(paths, weights, members, res)
     if out is not None: save_npz(res, out, force)
@@ -305,6 +325,7 @@ def _report(paths, weights, members, res):
 # %% ../nbs/07_results.ipynb #1cb8023f
 FORMATS = {'2024': ['id', 'pred_label_1', 'pred_label_2'],
            'top5': ['vid', *[f'action_pred_{k}' for k in range(1, 6)], *[f'body_pred_{k}' for k in range(1, 6)]]}
+BODY_COLUMNS = ('of-actions', 'ranked-groups')   # top5's body_pred_1..5: the organisers' fine2coarse(action_pred_k), or distinct groups by summed probability
 
 def body_scores(scores, # (N, 52) scores: probabilities, or raw scores (softmaxed first)
                ) -> np.ndarray:
@@ -314,25 +335,35 @@ def body_scores(scores, # (N, 52) scores: probabilities, or raw scores (softmaxe
     if scores_kind(s) == 'raw': s = softmax(s, axis=1)
     return np.add.reduceat(s, np.r_[0, np.cumsum(GROUP_SIZES)[:-1]], axis=1)
 
+def _options(fmt, body_columns, ties):
+    if fmt not in FORMATS: raise ValueError(f"format must be one of {list(FORMATS)}; got {fmt!r}")
+    if body_columns not in BODY_COLUMNS: raise ValueError(f'body_columns must be one of {BODY_COLUMNS}; got {body_columns!r}')
+    if ties not in TIES: raise ValueError(f'ties must be one of {TIES}; got {ties!r}')
+
 def submission_rows(scores, # (N, 52) scores of the listed clips, in list order
                     names:list, # the N clip names, as in the list
                     fmt:str='2024', # '2024' or 'top5'
+                    body_columns:str='of-actions', # top5 only: 'of-actions' (the organisers') or 'ranked-groups'
+                    ties:str='official', # equal scores: see `ma52.metric.rank_classes`
                    ) -> list:
     "Rows of the submission csv, header first"
-    if fmt not in FORMATS: raise ValueError(f"format must be one of {list(FORMATS)}; got {fmt!r}")
-    action = np.argsort(-np.asarray(scores), axis=1, kind='stable')[:, :5]
-    body1 = FINE2COARSE[action[:, 0]]
-    if fmt == '2024': return [FORMATS[fmt], *([n, int(b), int(a)] for n, b, a in zip(names, body1, action[:, 0]))]
-    border = np.argsort(-body_scores(scores), axis=1, kind='stable')
-    bodies = [[b1, *[b for b in bo if b != b1][:4]] for b1, bo in zip(body1, border)]
+    _options(fmt, body_columns, ties)
+    action = rank_classes(scores, 1 if fmt == '2024' else 5, ties)
+    if fmt == '2024': return [FORMATS[fmt], *([n, int(FINE2COARSE[a]), int(a)] for n, a in zip(names, action[:, 0]))]
+    if body_columns == 'of-actions': bodies = FINE2COARSE[action]
+    else:
+        ranked = rank_classes(body_scores(scores), None, ties)
+        bodies = [[b1, *[b for b in bo if b != b1][:4]] for b1, bo in zip(FINE2COARSE[action[:, 0]], ranked)]
     return [FORMATS[fmt], *([n, *map(int, a), *map(int, b)] for n, a, b in zip(names, action, bodies))]
 
 # %% ../nbs/07_results.ipynb #0498b5ae
 def check_rows(rows:list, # submission rows, header first
                names:list, # clip names of the list, in order
                fmt:str='2024', # '2024' or 'top5'
+               body_columns:str='of-actions', # top5 only: the rule of the body columns, as in `submission_rows`
               ):
     "Raise a `ValueError` naming the first problem of a submission"
+    _options(fmt, body_columns, 'official')
     if rows[0] != FORMATS[fmt]: raise ValueError(f'header: expected {",".join(FORMATS[fmt])}; found {",".join(map(str, rows[0]))}')
     got = [r[0] for r in rows[1:]]
     dup = sorted({n for n in got if got.count(n) > 1})
@@ -345,18 +376,45 @@ def check_rows(rows:list, # submission rows, header first
         ids = r[1:]
         if len(ids) != len(limits) or not all(isinstance(v, (int, np.integer)) and 0 <= v < m for v, m in zip(ids, limits)):
             raise ValueError(f'row {i} ({r[0]}): expected {len(limits)} ids in range {limits}; found {ids}')
-        if fmt == 'top5' and (len(set(ids[:5])) < 5 or len(set(ids[5:])) < 5): raise ValueError(f'row {i} ({r[0]}): repeated id in a top-5: {ids}')
+        acts, bodies = (ids[1:], ids[:1]) if fmt == '2024' else (ids[:5], ids[5:])
+        if len(set(acts)) < len(acts): raise ValueError(f'row {i} ({r[0]}): repeated action id in a top-5: {ids}')
+        if fmt == 'top5' and body_columns == 'ranked-groups':
+            if len(set(bodies)) < 5: raise ValueError(f'row {i} ({r[0]}): repeated body id in ranked groups: {ids}')
+            acts = acts[:1]; bodies = bodies[:1]
+        wrong = [k for k, (a, b) in enumerate(zip(acts, bodies)) if FINE2COARSE[a] != b]
+        if wrong: raise ValueError(f'row {i} ({r[0]}): body id {bodies[wrong[0]]} is not the group of action {acts[wrong[0]]} ({FINE2COARSE[acts[wrong[0]]]}): {ids}')
 
 # %% ../nbs/07_results.ipynb #1e92eb48
+LINE_ENDINGS = {'crlf': '\r\n', 'lf': '\n'}
+ZIP_METHODS = {'stored': zipfile.ZIP_STORED, 'deflated': zipfile.ZIP_DEFLATED}
+OFFICIAL_BYTES = {'2024': ('crlf', 'stored'), 'top5': ('lf', 'deflated')}   # the 2024 generator's; the 2025 sample's
+
 def _clip_names(path) -> tuple:
-    "(clip file names, labels) of a list file, read with `ma52.data.read_list`; file names must be unique"
+    "(clip file names, labels or None) of a list file, read with `ma52.data.read_list`; file names must be unique"
     recs = read_list(path)
     if not recs: raise ValueError(f'{path}: no clips listed')
     names, seen = [Path(r.path).name for r in recs], {}
     for r, n in zip(recs, names):
         if n in seen: raise ValueError(f'{path}: {r.path} and {seen[n]} have the same file name {n}, which names a submission row')
         seen[n] = r.path
-    return names, np.array([r.label for r in recs])
+    return names, None if recs[0].label is None else np.array([r.label for r in recs])
+
+def submission_zip(rows:list, # csv rows, header first
+                   line_ending:str='crlf', # 'crlf' (Python's csv default, the 2024 generator's) or 'lf'
+                   zip_method:str='stored', # 'stored' (zipfile's default, the 2024 generator's) or 'deflated'
+                   date_time:tuple|None=None, # the member's (year, month, day, hour, minute, second); default: now, local time
+                  ) -> bytes:
+    "A zip holding `prediction.csv`, as `ZipFile(zip, 'w').write(csv, 'prediction.csv')` makes it from a csv file written now"
+    if line_ending not in LINE_ENDINGS: raise ValueError(f'line_ending must be one of {list(LINE_ENDINGS)}; got {line_ending!r}')
+    if zip_method not in ZIP_METHODS: raise ValueError(f'zip_method must be one of {list(ZIP_METHODS)}; got {zip_method!r}')
+    text = io.StringIO(); csv.writer(text, lineterminator=LINE_ENDINGS[line_ending]).writerows(rows)
+    info = zipfile.ZipInfo('prediction.csv', tuple(date_time or time.localtime()[:6]))
+    umask = os.umask(0o22); os.umask(umask)
+    info.external_attr = (stat.S_IFREG | (0o666 & ~umask)) << 16     # what a file written now has, as ZipInfo.from_file reads it
+    info.compress_type = ZIP_METHODS[zip_method]
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, 'w', ZIP_METHODS[zip_method]) as z: z.writestr(info, text.getvalue().encode())
+    return buf.getvalue()
 
 def write_submission(results, # `Results`, or a result file (mmaction2 dump .pkl or .npz) of the listed clips
                      list_file, # the list the results were computed on, e.g. test_list_videos.txt
@@ -364,10 +422,15 @@ def write_submission(results, # `Results`, or a result file (mmaction2 dump .pkl
                      fmt:str='2024', # '2024' (id,pred_label_1,pred_label_2) or 'top5'
                      force:bool=False, # overwrite an existing `out`
                      trusted:bool=False, # pickles only: see `read_dump`
+                     body_columns:str='of-actions', # top5 only: 'of-actions' (the organisers') or 'ranked-groups'
+                     ties:str='official', # equal scores: see `ma52.metric.rank_classes`
+                     line_ending:str|None=None, # 'crlf' or 'lf'; default: the official one of `fmt` (`OFFICIAL_BYTES`)
+                     zip_method:str|None=None, # 'stored' or 'deflated'; default: the official one of `fmt`
+                     date_time:tuple|None=None, # date of the zip member (default: now)
                     ) -> Path:
     "Check results against the list and write a submission zip atomically"
     out, list_file = Path(out), Path(list_file)
-    if fmt not in FORMATS: raise ValueError(f"format must be one of {list(FORMATS)}; got {fmt!r}")
+    _options(fmt, body_columns, ties)
     if out.suffix != '.zip': raise ValueError(f'{out}: the output must be a .zip file')
     sources = [list_file] + ([] if isinstance(results, Results) else [Path(results)])
     if any(out.resolve() == s.resolve() for s in sources): raise ValueError(f'{out} is one of the inputs; refusing to overwrite a source')
@@ -378,35 +441,53 @@ def write_submission(results, # `Results`, or a result file (mmaction2 dump .pkl
         raise ValueError(f'{res.source} holds {len(res)} clips but {list_file} lists {len(names)}: '
                          + ('a listed clip is missing from the results' if len(res) < len(names) else 'the results hold clips that are not in the list'))
     _same_clips(Results(res.scores, labels, tuple(names), source=str(list_file)), res)
-    rows = submission_rows(res.scores, names, fmt)
-    check_rows(rows, names, fmt)
-    text = io.StringIO(); csv.writer(text, lineterminator='\n').writerows(rows)
-    with atomic_path(out) as tmp:
-        with zipfile.ZipFile(tmp, 'w', zipfile.ZIP_DEFLATED) as z: z.writestr('prediction.csv', text.getvalue())
+    rows = submission_rows(res.scores, names, fmt, body_columns, ties)
+    check_rows(rows, names, fmt, body_columns)
+    data = submission_zip(rows, line_ending or OFFICIAL_BYTES[fmt][0], zip_method or OFFICIAL_BYTES[fmt][1], date_time)
+    with atomic_path(out) as tmp: tmp.write_bytes(data)
     return out
 
 # %% ../nbs/07_results.ipynb #e80f0abd
 @call_parse
-def ensemble_cli(paths:Param('result files: mmaction2 --dump pickles (.pkl) or .npz', str, nargs='+'),
-                 out:Param('output .npz', str, required=True)=None,
+def ensemble_cli(paths:Param('result files: mmaction2 dumps or 0.x --out pickles (.pkl), or .npz; with --search, validation results', str, nargs='+'),
+                 out:Param('output .npz (with --search: the validation ensemble)', str, required=True)=None,
                  weights:Param('one weight per file (default: all 1)', float, nargs='+')=None,
-                 force:bool=False, # overwrite an existing output
+                 search:bool=False, # find the weights that maximise F1_mean on these (labelled) results, with a cross-validated estimate
+                 test:Param('with --search: test results of the same models, in the same order, to apply the weights to', str, nargs='+')=None,
+                 test_out:Param('with --test: output .npz of the weighted test results', str)=None,
+                 weights_json:Param('with --search: write the weights and scores here (default: OUT with .weights.json)', str)=None,
+                 plot:Param('with --search: PNG of F1_mean per member and ensemble', str)=None,
+                 folds:Param('with --search: folds of the cross-validated F1_mean (0: none)', int)=5,
+                 restarts:Param('with --search: random starts of the coordinate ascent, besides equal weights', int)=4,
+                 seed:Param('with --search: random seed of the starts and the folds', int)=0,
+                 force:bool=False, # overwrite existing outputs
                  trust_pickle:bool=False, # read pickles with plain pickle: runs any code in them, only for your own files
                 ):
     "Weighted sum of per-clip scores of several result files, saved as .npz; prints each F1_mean when labels are known"
-    try: res = ensemble(paths, weights, out, force=force, trusted=trust_pickle)
+    try:
+        if search:
+            from ma52.ensemble import search_files
+            search_files(paths, out, test, test_out, weights_json, plot, folds=folds, restarts=restarts, seed=seed, force=force, trusted=trust_pickle)
+            return
+        if test or test_out or weights_json or plot: raise ValueError('--test, --test_out, --weights_json and --plot go with --search')
+        res = ensemble(paths, weights, out, force=force, trusted=trust_pickle)
     except (ValueError, OSError) as e: sys.exit(f'ma52-ensemble: error: {e}')
     print(f'wrote {out}: {len(res)} clips, {res.kind} scores')
 
 @call_parse
-def submit_cli(results:str, # result file of the listed clips: mmaction2 --dump pickle (.pkl) or .npz
-               list:Param('the list file the results were computed on, e.g. test_list_videos.txt', str, required=True)=None,
+def submit_cli(results:str, # result file of the listed clips: mmaction2 dump or 0.x --out pickle (.pkl), or .npz
+               list:Param('the list file the results were computed on, e.g. test_list_videos.txt (labels optional)', str, required=True)=None,
                out:Param('output .zip (holds prediction.csv)', str, required=True)=None,
                format:Param('2024: id,pred_label_1,pred_label_2 (body, action); top5: vid,action_pred_1..5,body_pred_1..5', str, choices=list(FORMATS))='2024',
+               body_columns:Param("top5's body_pred_1..5: of-actions (the organisers': the group of each action_pred_k) or ranked-groups (5 distinct groups by summed probability)", str, choices=BODY_COLUMNS)='of-actions',
+               ties:Param('order of equal scores: official (np.argsort reversed, as the organisers), last or first (as argmax, mmaction2\'s pred_label)', str, choices=TIES)='official',
+               line_ending:Param("csv line ending (default: the official one of the format: crlf for 2024, lf for top5)", str, choices=list(LINE_ENDINGS))=None,
+               zip_method:Param("zip compression (default: the official one: stored for 2024, deflated for top5)", str, choices=list(ZIP_METHODS))=None,
                force:bool=False, # overwrite an existing output
                trust_pickle:bool=False, # read pickles with plain pickle: runs any code in them, only for your own files
               ):
     "Write a checked MA-52 submission zip from per-clip scores and the test list"
-    try: path = write_submission(results, list, out, format, force=force, trusted=trust_pickle)
+    try: path = write_submission(results, list, out, format, force=force, trusted=trust_pickle, body_columns=body_columns, ties=ties,
+                                 line_ending=line_ending, zip_method=zip_method)
     except (ValueError, OSError) as e: sys.exit(f'ma52-submit: error: {e}')
     print(f'wrote {path}: prediction.csv, format {format}, one row per clip of {list}')

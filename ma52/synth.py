@@ -245,10 +245,10 @@ def synthesize(out, # output folder
                frames:int=16, # frames per clip
                fps:float=8.0, # frame rate
                workers:int=1, # parallel processes
-               progress:bool=True, # show a tqdm progress bar
+               progress:bool=True, # show a progress bar (`ma52.core.progress`)
               ) -> dict:
     "Write a synthetic MA-52-style data set into `out`; returns a summary (made, skipped, lists)"
-    from tqdm.auto import tqdm
+    from ma52.core import progress as progress_bar
     out = Path(out)
     params = dict(clips=clips, classes=list(_parse_classes(classes)), seed=seed, size=list(size), frames=frames, fps=fps)
     rows = plan(clips, params['classes'], seed)
@@ -261,7 +261,7 @@ def synthesize(out, # output folder
     jobs = [(str(out), split, rel, label, s, tuple(size), frames, fps) for split, rel, label, s in rows]
     todo = [j for j in jobs if not ((out/j[2]).exists() and j[2] in known)]
     bar = dict(total=len(jobs), initial=len(jobs) - len(todo), desc='ma52-synth', unit='clip', disable=not progress)
-    with tqdm(**bar) as pbar:
+    with progress_bar(**bar) as pbar:
         if workers > 1 and len(todo) > 1:
             with mp.get_context('fork').Pool(workers) as pool:
                 for r in pool.imap_unordered(_make_one, todo, chunksize=4): known[r['clip']] = r; pbar.update()

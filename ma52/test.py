@@ -12,12 +12,13 @@ from mmengine.fileio import dump
 from mmengine.logging import print_log
 from mmaction.registry import METRICS
 from .core import register, atomic_path
+from .data import check_list
 from .checkpoints import load_checkpoint_file, _fmt_keys, _is_tensor_dict
 from .train import dist_backend, load_config, setup_distributed, teardown_distributed, build_runner, allow_unsafe_pickle, local_rank
 
 # %% auto #0
-__all__ = ['TRAINING_ONLY', 'AtomicDumpResults', 'test_parser', 'merge_test_args', 'prepare_testing', 'main', 'build_model',
-           'check_test_checkpoint']
+__all__ = ['LABEL_FREE', 'TRAINING_ONLY', 'AtomicDumpResults', 'test_parser', 'unlabelled_test_list', 'merge_test_args',
+           'prepare_testing', 'main', 'build_model', 'check_test_checkpoint']
 
 # %% ../nbs/10a_test.ipynb #94cd6ec7
 @register(METRICS)
@@ -47,6 +48,27 @@ def test_parser() -> argparse.ArgumentParser:
                    help="test even if the checkpoint does not fit the config's model (mmengine then loads what fits and warns)")
     return p
 
+LABEL_FREE = ('DumpResults', 'AtomicDumpResults')   # test evaluators that need no labels
+
+def unlabelled_test_list(cfg:Config) -> str|None: # config whose `test_dataloader.dataset.ann_file` to look at
+    "The test list of `cfg` if it is a list without labels (clip names only, read by mmaction2 as label -1), else None"
+    ann = ((cfg.get('test_dataloader') or {}).get('dataset') or {}).get('ann_file')
+    if not ann or not Path(ann).is_file(): return None
+    records, _ = check_list(ann)
+    return str(ann) if records and records[0].label is None else None
+
+def _label_free_evaluators(cfg:Config):
+    "On an unlabelled test list keep only the evaluators that need no labels (the dump); none left is an error"
+    ann = unlabelled_test_list(cfg)
+    if ann is None: return
+    ev = cfg.test_evaluator
+    evs = list(ev) if isinstance(ev, (list, tuple)) else [ev]
+    keep = [e for e in evs if e.get('type') in LABEL_FREE]
+    if not keep: raise ValueError(f'{ann} has no labels (clip names only): there is nothing to evaluate; pass --dump results.pkl to write the scores for ma52-submit')
+    dropped = [str(e.get('type')) for e in evs if e.get('type') not in LABEL_FREE]
+    if dropped: print_log(f'{ann} has no labels: not evaluating {", ".join(dropped)} (they need labels); writing the dump only', logger='current')
+    cfg.test_evaluator = keep
+
 def merge_test_args(cfg:Config, # config read from the file
                     args:argparse.Namespace, # parsed `test_parser` arguments
                    ) -> Config:
@@ -58,6 +80,7 @@ def merge_test_args(cfg:Config, # config read from the file
     cfg.launcher = args.launcher
     cfg.setdefault('env_cfg', {}).setdefault('dist_cfg', {})['backend'] = dist_backend()
     if args.cfg_options is not None: cfg.merge_from_dict(args.cfg_options)
+    _label_free_evaluators(cfg)
     if args.work_dir is not None: cfg.work_dir = args.work_dir
     elif cfg.get('work_dir') is None: cfg.work_dir = os.path.join('./work_dirs', Path(args.config).stem)
     cfg.load_from = args.checkpoint

@@ -15,9 +15,9 @@ from .core import register
 from .checkpoints import PRETRAINED, check_backbone_checkpoint
 
 # %% auto #0
-__all__ = ['train_parser', 'dist_backend', 'load_config', 'merge_train_args', 'check_pretrained', 'CPUDistributedDataParallel',
-           'setup_distributed', 'teardown_distributed', 'JobCollectDirHook', 'local_rank', 'allow_unsafe_pickle',
-           'build_runner', 'prepare_training', 'main']
+__all__ = ['train_parser', 'dist_backend', 'load_config', 'AmpFallbackWarning', 'amp_dtype', 'merge_train_args',
+           'check_pretrained', 'CPUDistributedDataParallel', 'setup_distributed', 'teardown_distributed',
+           'JobCollectDirHook', 'local_rank', 'allow_unsafe_pickle', 'build_runner', 'prepare_training', 'main']
 
 # %% ../nbs/10_train.ipynb #f5d67a56
 def train_parser() -> argparse.ArgumentParser:
@@ -28,6 +28,8 @@ def train_parser() -> argparse.ArgumentParser:
     p.add_argument('--resume', nargs='?', type=str, const='auto',
                    help='resume from this checkpoint, or without a value from the latest one in the work dir')
     p.add_argument('--amp', action='store_true', help='mixed precision (AmpOptimWrapper); needs CUDA, ignored with a warning on a CPU')
+    p.add_argument('--amp-dtype', choices=['float16', 'bfloat16', 'auto'], default=None,
+                   help="autocast dtype of mixed precision, implies --amp: auto = bfloat16 where the GPU supports it, else float16 (default: the config's, else float16)")
     p.add_argument('--no-validate', action='store_true', help='no validation during training, even if the config has it')
     p.add_argument('--auto-scale-lr', action='store_true', help="scale the lr by total batch / config's auto_scale_lr.base_batch_size")
     p.add_argument('--seed', type=int, default=None, help='random seed')
@@ -53,12 +55,23 @@ def load_config(path) -> Config:
     if not Path(path).is_file(): raise FileNotFoundError(f'config not found: {path}')
     return Config.fromfile(str(path))
 
+class AmpFallbackWarning(UserWarning):
+    "Mixed precision was asked for on a machine without CUDA: training runs in float32"
+
+def amp_dtype(name:str|None='auto', # 'float16', 'bfloat16', 'auto' or None
+             ) -> str|None:
+    "The autocast dtype `name` stands for: 'auto' is 'bfloat16' where the CUDA GPU supports it, else 'float16'; others unchanged"
+    if name != 'auto': return name
+    return 'bfloat16' if torch.cuda.is_available() and torch.cuda.is_bf16_supported() else 'float16'
+
 def _amp_fallback(cfg:Config):
     ow = cfg.get('optim_wrapper') or {}
     if ow.get('type') == 'AmpOptimWrapper' and not torch.cuda.is_available():
-        warnings.warn('mixed precision (AmpOptimWrapper / --amp) needs CUDA and none is available: training in float32 with OptimWrapper')
+        warnings.warn('mixed precision (AmpOptimWrapper / --amp) needs CUDA and none is available: training in float32 with OptimWrapper',
+                      AmpFallbackWarning)
         ow['type'] = 'OptimWrapper'
         for k in ('loss_scale', 'dtype', 'use_fsdp'): ow.pop(k, None)
+    if ow.get('dtype') == 'auto': ow['dtype'] = amp_dtype('auto')
 
 def _randomness(cfg:Config, args):
     if cfg.get('randomness') is None:
@@ -77,13 +90,14 @@ def merge_train_args(cfg:Config, # config read from the file
     if args.work_dir is not None: cfg.work_dir = args.work_dir
     elif cfg.get('work_dir') is None: cfg.work_dir = os.path.join('./work_dirs', Path(args.config).stem)
     cfg.setdefault('env_cfg', {}).setdefault('dist_cfg', {})['backend'] = dist_backend()
-    if args.amp:
+    if args.amp or args.amp_dtype:
         if torch.cuda.is_available():
             assert cfg.optim_wrapper.get('type', 'OptimWrapper') in ('OptimWrapper', 'AmpOptimWrapper'), \
                 f"--amp does not support the optimizer wrapper {cfg.optim_wrapper.type}"
             cfg.optim_wrapper.type = 'AmpOptimWrapper'
             cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
-        else: warnings.warn('--amp needs CUDA and none is available: training in float32')
+            if args.amp_dtype: cfg.optim_wrapper.dtype = args.amp_dtype
+        else: warnings.warn('--amp needs CUDA and none is available: training in float32', AmpFallbackWarning)
     if args.resume == 'auto': cfg.resume, cfg.load_from = True, None
     elif args.resume is not None: cfg.resume, cfg.load_from = True, args.resume
     if args.auto_scale_lr:

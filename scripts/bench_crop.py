@@ -8,15 +8,18 @@
 the ratios b/a and c/b (of times; (a) and (b) are the fastest of --repeat runs, as the machine may be shared), the same on a long-GOP copy of the clip (one keyframe, so the sampled
 frames are decoded in order rather than sought), and the peak RSS of (b) on a 300- and a 1,200-frame clip.
 
-The detector is YOLOv8n built from `yolov8n.yaml`: random weights, real compute, runs offline. Random
-weights find nobody, so on the script's own clips the detector runs the network and then reports the drawn
-figure's known box, which gives the crop size a trained detector would (pass real weights with --weights to
-use their boxes instead). Clips passed by path are measured with the detector's own boxes. Every measurement
-runs in a fresh process; peak RSS is Linux's VmHWM of that process (imports included).
+The detector (--detector) is YOLOv8n built from `yolov8n.yaml` (random weights, real compute, runs offline; the
+default), or an offline detector: `pose` (mediapipe BlazePose) or `haar` (OpenCV's face cascades). On the
+script's own clips (a drawn figure: random YOLO weights, a pose model and a face cascade all find nobody) the
+detector does its real work on each frame and then reports the figure's known box, which gives the crop size a
+trained detector would (pass real YOLO weights with --weights to use their boxes instead). Clips passed by path
+are measured with the detector's own boxes. The sanity check (ma52-crop's face finder) runs as in a real run.
+Every measurement runs in a fresh process; peak RSS is Linux's VmHWM of that process (imports included). The
+clips it makes are removed at the end unless --keep.
 
-Usage: python scripts/bench_crop.py [--size 1920x1080] [--frames 300] [--long-frames 1200] [-k 8] [CLIP ...]
+Usage: python scripts/bench_crop.py [--detector yolo|pose|haar] [--size 1920x1080] [--frames 300] [--long-frames 1200] [-k 8] [--keep] [CLIP ...]
 """
-import argparse, json, os, re, subprocess, sys, tempfile, time
+import argparse, json, os, re, shutil, subprocess, sys, tempfile, time
 from pathlib import Path
 
 def peak_rss_mb() -> float:
@@ -36,7 +39,7 @@ def child(a):
 def once(a, clip, out):
     "One measured run (the detector is built before the clock starts); returns (frames, box, seconds)"
     import numpy as np
-    from ma52.crop import YoloDetector, crop_videos, probe_video, write_crop, read_manifest
+    from ma52.crop import get_detector, crop_videos, probe_video, write_crop, read_manifest
     out.mkdir(parents=True, exist_ok=True)
     if a.mode == 'floor':
         info, box = probe_video(clip), tuple(a.box)
@@ -44,16 +47,17 @@ def once(a, clip, out):
         n = write_crop(clip, out/clip.name, box, info.fps)
         secs = time.perf_counter() - t0
     else:
-        class KnownBoxYolo(YoloDetector):
-            "YOLO's compute, then the figure's known box (random weights find nobody)"
-            def detect(self, frame):
-                found = super().detect(frame)
-                if not a.known_box: return found
+        det = get_detector(a.detector, weights=a.weights if a.detector == 'yolo' else None)
+        if a.known_box:
+            real_detect = det.detect
+            def detect(frame):
+                "The detector's compute, then the figure's known box (it finds nobody in a drawn figure)"
+                real_detect(frame)
                 W, H = a.frame_size
                 x1, y1, x2, y2 = a.known_box
                 sx, sy = frame.shape[1]/W, frame.shape[0]/H
                 return np.array([[x1*sx, y1*sy, x2*sx, y2*sy, 1.0]])
-        det = KnownBoxYolo(a.weights, conf=0.5)
+            det.detect = detect
         det(np.zeros((64, 64, 3), np.uint8))              # warm-up: model fusing, first-call allocations
         t0 = time.perf_counter()
         (out/'list.txt').write_text(f'{clip.name} 0\n')          # just this clip, whatever else is in its folder
@@ -65,9 +69,9 @@ def once(a, clip, out):
         n, box = rec['frames'], rec['box']
     return n, box, secs
 
-def measure(mode, clip, out, k, weights, box=None, known_box=None, frame_size=None, repeat=1) -> dict:
+def measure(mode, clip, out, k, weights, box=None, known_box=None, frame_size=None, repeat=1, detector='yolo') -> dict:
     cmd = [sys.executable, __file__, '--child', mode, '--clip', str(clip), '--out', str(out), '-k', str(k), '--weights', weights,
-           '--repeat', str(repeat)]
+           '--repeat', str(repeat), '--detector', detector]
     if box: cmd += ['--box', *map(str, box)]
     if known_box: cmd += ['--known-box', *map(str, known_box), '--frame-size', *map(str, frame_size)]
     r = subprocess.run(cmd, capture_output=True, text=True)
@@ -118,9 +122,9 @@ def bench_clip(name, clip, tmp, a, known_box=None, frame_size=None) -> dict:
     print(f'\n{name}: {info.size[0]}x{info.size[1]}, {info.frames} frames at {info.fps:g} fps, {keys} keyframe(s)', flush=True)
     out = Path(tempfile.mkdtemp(dir=tmp))
     r = {}
-    r['b'] = measure('sampled', clip, out/'b', a.k, a.weights, known_box=known_box, frame_size=frame_size, repeat=a.repeat)
-    r['a'] = measure('floor', clip, out/'a', a.k, a.weights, box=r['b']['box'], repeat=a.repeat)
-    r['c'] = measure('every', clip, out/'c', a.k, a.weights, known_box=known_box, frame_size=frame_size) if a.every else None
+    r['b'] = measure('sampled', clip, out/'b', a.k, a.weights, known_box=known_box, frame_size=frame_size, repeat=a.repeat, detector=a.detector)
+    r['a'] = measure('floor', clip, out/'a', a.k, a.weights, box=r['b']['box'], repeat=a.repeat, detector=a.detector)
+    r['c'] = measure('every', clip, out/'c', a.k, a.weights, known_box=known_box, frame_size=frame_size, detector=a.detector) if a.every else None
     labels = dict(a='(a) decode + crop + encode (floor)', b=f'(b) ma52-crop, K={a.k} sampled detections', c='(c) ma52-crop, detection on every frame')
     print(f'  {"":44s} {"seconds":>8s} {"frames/s":>9s} {"peak RSS":>9s}   crop box')
     for m in 'abc':
@@ -136,7 +140,9 @@ def main(argv=None):
     p.add_argument('--frames', type=int, default=300, help='synthetic clip length (default 300)')
     p.add_argument('--long-frames', type=int, default=1200, help='length of the clip for the RSS comparison (default 1200; 0: skip)')
     p.add_argument('-k', type=int, default=8, help='sampled frames (default 8)')
+    p.add_argument('--detector', default='yolo', choices=['yolo', 'pose', 'haar', 'hog'], help='detector measured (default yolo, with --weights)')
     p.add_argument('--weights', default='yolov8n.yaml', help='YOLO model (default yolov8n.yaml: random weights, real compute)')
+    p.add_argument('--keep', action='store_true', help='keep the clips and crops it made (default: removed at the end)')
     p.add_argument('--no-long-gop', dest='long_gop', action='store_false', help='skip the long-GOP copy')
     p.add_argument('--no-every', dest='every', action='store_false', help='skip (c), every-frame detection')
     p.add_argument('--repeat', type=int, default=3, help='runs of (a) and (b); the fastest counts (default 3; (c) runs once)')
@@ -150,10 +156,16 @@ def main(argv=None):
     if a.child: a.mode = a.child; return child(a)
 
     import ma52  # noqa: F401  (environment: ultralytics offline)
+    tmp = Path(tempfile.mkdtemp(prefix='ma52-bench-'))
+    try: return run(a, tmp)
+    finally:
+        if a.keep: print(f'clips and crops kept in {tmp}')
+        else: shutil.rmtree(tmp, ignore_errors=True)
+
+def run(a, tmp):
     t0 = time.time()
     W, H = map(int, a.size.lower().split('x'))
-    tmp = Path(tempfile.mkdtemp(prefix='ma52-bench-'))
-    print(f'ma52 crop benchmark; clips in {tmp}; every measurement in a fresh process; (a) and (b): fastest of {a.repeat} runs, '
+    print(f'ma52 crop benchmark, detector {a.detector}; clips in {tmp}; every measurement in a fresh process; (a) and (b): fastest of {a.repeat} runs, '
           f'(c): one run; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs', flush=True)
     clip = tmp/'synthetic'/f'clip{a.frames}.mp4'
     t = time.time(); box = make_clip(clip, a.frames, W, H)
@@ -167,11 +179,11 @@ def main(argv=None):
         long = tmp/'synthetic_long'/f'clip{a.long_frames}.mp4'
         t = time.time(); make_clip(long, a.long_frames, W, H)
         print(f'\nmade {long.name} ({a.long_frames} frames) in {time.time() - t:.0f} s', flush=True)
-        rl = measure('sampled', long, Path(tempfile.mkdtemp(dir=tmp)), a.k, a.weights, known_box=box, frame_size=(W, H), repeat=a.repeat)
+        rl = measure('sampled', long, Path(tempfile.mkdtemp(dir=tmp)), a.k, a.weights, known_box=box, frame_size=(W, H), repeat=a.repeat, detector=a.detector)
         print(f'peak RSS of (b): {a.frames} frames {r["b"]["rss_mb"]:.0f} MB, {a.long_frames} frames {rl["rss_mb"]:.0f} MB '
               f'({rl["rss_mb"] - r["b"]["rss_mb"]:+.0f} MB; one decoded frame is {W*H*3/2**20:.1f} MB); '
               f'{a.long_frames} frames at {rl["fps"]:.1f} frames/s', flush=True)
     for c in a.clips: bench_clip(str(c), c.resolve(), tmp, a)
-    print(f'\nbenchmark took {time.time() - t0:.0f} s (clips left in {tmp})')
+    print(f'\nbenchmark took {time.time() - t0:.0f} s')
 
 if __name__ == '__main__': sys.exit(main())
