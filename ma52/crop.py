@@ -343,10 +343,7 @@ def write_crop(src, dst, box:tuple, fps:float,
     try:
         if not cap.isOpened(): raise BadInput('OpenCV cannot open it')
         cap.set(cv2.CAP_PROP_ORIENTATION_AUTO, 1)   # frames turned as shown (OpenCV's default), as `probe_video` reports
-        log, quiet = cv2.utils.logging, cv2.utils.logging.getLogLevel()
-        log.setLogLevel(log.LOG_LEVEL_ERROR)   # FFmpeg's "tag 'VP80' is not supported with codec id 139" for WebM: it writes VP8 anyway
-        try: writer = cv2.VideoWriter(str(dst), cv2.VideoWriter_fourcc(*video_codec(dst)), fps, size)
-        finally: log.setLogLevel(quiet)
+        writer = cv2.VideoWriter(str(dst), cv2.VideoWriter_fourcc(*video_codec(dst)), fps, size)
         if not writer.isOpened(): raise OSError(f'OpenCV cannot open a {video_codec(dst)} video writer for {dst}')
         while True:
             ok, frame = cap.read()
