@@ -73,7 +73,7 @@ DIFFERENCES = [
         'a frame narrower than the crop would get a negative offset', 'none: identical on every frame after `Resize((-1, 256))`, which the pipeline always applies first',
         ('param', 'ma52.transforms:CenterCropHW', 'crop_size')),
     Difference('data', 'person crop', 'sample code: red pixels in HSV (H 0–6 or 174–180, S ≥ 120, V ≥ 50, dilated and eroded) on every frame, the union of every contour, fixed pixel padding',
-        'a person detector (YOLO, HOG or colour) on K sampled frames, the main person\'s box, padding scaled with the frame (the original\'s at 1080p); the colour detector\'s red is H 0–10 or 170–179, V ≥ 70',
+        'a person detector (`--detector auto`: YOLO where its weights are, else mediapipe\'s pose model or OpenCV\'s face cascades; or HOG, or colour) on K sampled frames, the main person\'s box, padding scaled with the frame (the original\'s at 1080p), each crop checked by an independent face finder (suspect crops listed, never changed); the colour detector\'s red is H 0–10 or 170–179, V ≥ 70',
         'real footage has no red marker; the original\'s own crops came as an attachment, and cropping measured neutral (71.11 vs 71.14)',
         "closest: `ma52-crop --detector color --every-frame --hsv '0,120,50-6,255,255;174,120,50-179,255,255'`; the box rule (main person, not the union of every contour) stays ma52's",
         ('cli', 'ma52-crop', '--hsv')),
