@@ -11,7 +11,7 @@ import numpy as np
 # %% auto #0
 __all__ = ['MissingDRN', 'mmaction_root', 'fix_mmaction_drn', 'register', 'history_buffer_getattr', 'mmengine_safe_globals',
            'allow_mmengine_checkpoints', 'tiny_swin_backbone', 'setup_ultralytics_offline', 'atomic_path',
-           'write_video', 'free_port', 'MilestoneBar', 'progress', 'setup_environment']
+           'save_figure', 'write_video', 'free_port', 'MilestoneBar', 'progress', 'setup_environment']
 
 # %% ../nbs/00_core.ipynb #a11f46d9
 _DRN = 'mmaction.models.localizers.drn'
@@ -128,6 +128,17 @@ def atomic_path(dest, # final path of the output file
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+# %% ../nbs/00_core.ipynb #85ef2e0b
+def save_figure(fig, # a matplotlib figure
+                path, # output `.png`
+                dpi:int=90, # resolution
+               ) -> str:
+    "Save `fig` as a PNG trimmed to its content at `path`, atomically, and close it; returns the path"
+    import matplotlib.pyplot as plt
+    with atomic_path(path) as tmp: fig.savefig(tmp, format='png', dpi=dpi, bbox_inches='tight')
+    plt.close(fig)
+    return str(path)
 
 # %% ../nbs/00_core.ipynb #45739687
 def write_video(path, # output `.mp4` path

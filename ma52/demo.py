@@ -8,8 +8,8 @@ import argparse, json, os, re, shutil, subprocess, sys, time
 from dataclasses import dataclass, asdict, replace
 from pathlib import Path
 import numpy as np
-from .core import atomic_path, free_port, progress, write_video
-from .crop import box_area, read_manifest
+from .core import atomic_path, free_port, progress, save_figure, write_video
+from .crop import box_inside, read_manifest
 from .data import FINE_CLASSES, COARSE_CLASSES, fine2coarse, read_list
 from .synth import FIGURE_HSV_ARG, DEFAULT_CLASSES, read_truth, render_clip
 
@@ -115,11 +115,6 @@ def make_data(s:DemoSettings) -> Path:
     return raw
 
 # %% ../nbs/12_demo.ipynb #c8f22432
-def _cover(fig, box) -> float:
-    "Fraction of the box `fig` (x1, y1, x2, y2) inside `box`"
-    inside = (max(fig[0], box[0]), max(fig[1], box[1]), min(fig[2], box[2]), min(fig[3], box[3]))
-    return float(box_area(inside)/max(1, box_area(fig)))
-
 def check_crops(raw, # synthetic data set (with truth.jsonl)
                 crops, # ma52-crop output (with manifest.jsonl)
                 min_cover:float=0.9, # fraction of the true figure box a crop must hold
@@ -132,7 +127,7 @@ def check_crops(raw, # synthetic data set (with truth.jsonl)
     bad, covers = [], []
     for clip, t in truth.items():
         m = man.get(clip)
-        cov = _cover(t['box'], m['box']) if m else 0.
+        cov = box_inside(t['box'], m['box']) if m else 0.
         covers.append(cov)
         try: readable = m is not None and decord.VideoReader(str(Path(crops)/clip)).get_batch([0]).shape[0] == 1
         except Exception: readable = False
@@ -267,12 +262,6 @@ def metrics_table(rows:dict) -> str:
     return '\n'.join(lines + [f'| {k} | ' + ' | '.join(f'{r[k]:.4f}' for r in rows.values()) + ' |' for k in keys])
 
 # %% ../nbs/12_demo.ipynb #54784af8
-def _save(fig, path) -> str:
-    import matplotlib.pyplot as plt
-    with atomic_path(path) as tmp: fig.savefig(tmp, format='png', dpi=90, bbox_inches='tight')
-    plt.close(fig)
-    return str(path)
-
 def plot_action_confusion(scores, labels, classes, ax=None):
     "Row-normalised confusion matrix over `classes` (fine ids)"
     import matplotlib.pyplot as plt
@@ -327,10 +316,10 @@ def make_plots(s:DemoSettings, res, work) -> dict:
     import matplotlib.pyplot as plt
     from ma52.metric import plot_confusion
     d, out = s.path/'plots', {}
-    out['action_confusion'] = _save(plot_action_confusion(res.scores, res.labels, s.classes).figure, d/'action_confusion.png')
-    out['body_confusion'] = _save(plot_confusion(res.scores, res.labels, level='body').figure, d/'body_confusion.png')
-    out['f1_per_class'] = _save(plot_class_f1(res.scores, res.labels, s.classes).figure, d/'f1_per_class.png')
-    out['training'] = _save(plot_training(work), d/'training.png')
+    out['action_confusion'] = save_figure(plot_action_confusion(res.scores, res.labels, s.classes).figure, d/'action_confusion.png')
+    out['body_confusion'] = save_figure(plot_confusion(res.scores, res.labels, level='body').figure, d/'body_confusion.png')
+    out['f1_per_class'] = save_figure(plot_class_f1(res.scores, res.labels, s.classes).figure, d/'f1_per_class.png')
+    out['training'] = save_figure(plot_training(work), d/'training.png')
     return out
 
 # %% ../nbs/12_demo.ipynb #d62d779e
@@ -422,7 +411,7 @@ def predict_step(s:DemoSettings, # demo settings
     check = timeline_check(truth, res['segments'])
     title = (f"ma52-predict --window {window:g} --stride {stride:g} on a {res['duration_s']:g} s recording of {len(truth)} actions: "
              f"boundaries within {check['max_boundary_error_s']:g} s, {check['time_right']:.0%} of the time right")
-    png = _save(plot_timeline(res, truth, title), s.path/'plots'/'timeline.png')
+    png = save_figure(plot_timeline(res, truth, title), s.path/'plots'/'timeline.png')
     return dict(clips=[str(Path(raw)/r.path) for r in two], clip_predictions=str(d/'clips'/'predictions.csv'), recording=str(video),
                 recording_predictions=str(d/'recording'/'predictions.csv'), timeline=png, check=check)
 
@@ -461,7 +450,7 @@ def run_demo(s:DemoSettings|None=None, **kwargs) -> dict:
         sdump = test(s, sconfig, train(s, sconfig, sdir/'work'), sdir/'results.pkl')
         rows['shuffled labels'] = score(sdump, sdir/'metrics.json')
         shown = {'trained on the labels': rows['demo'], 'trained on shuffled labels': rows['shuffled labels'], 'random guesses': rows['chance']}
-        plots['control'] = _save(plot_control(shown).figure, root/'plots'/'control.png')
+        plots['control'] = save_figure(plot_control(shown).figure, root/'plots'/'control.png')
     t['end'] = time.time()
     names = list(t)
     secs = {n: round(t[m] - t[n], 1) for n, m in zip(names, names[1:])}

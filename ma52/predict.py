@@ -7,13 +7,13 @@ from __future__ import annotations
 import argparse, csv, io, json, math, pickle, re, shutil, sys, tempfile, time
 from pathlib import Path
 import numpy as np
-from .core import atomic_path, progress
+from .core import atomic_path, progress, save_figure
 from .data import FINE_CLASSES, COARSE_CLASSES, NUM_FINE, FINE2COARSE
 from .results import body_scores
 from .metric import rank_classes
 from . import crop as C
 from .train import load_config
-from .test import build_model, check_test_checkpoint
+from .test import build_model, check_test_checkpoint, test_state_dict
 from .checkpoints import load_checkpoint_file
 
 # %% auto #0
@@ -80,13 +80,12 @@ def load_predictor(config, # config file or mmengine `Config` (its test pipeline
     pipe = _pipeline_cfg(cfg)
     if str(device).startswith('cuda') and not torch.cuda.is_available(): raise PredictError(f'device {device!r}: CUDA is not available here; use --device cpu')
     if not Path(checkpoint).is_file(): raise PredictError(f'checkpoint not found: {checkpoint}')
-    try:
-        if check: check_test_checkpoint(cfg, checkpoint, trust_pickle)
-        ck = load_checkpoint_file(checkpoint, trust_pickle)
-    except (ValueError, pickle.UnpicklingError) as e: raise PredictError(str(e)) from None
-    sd = ck.get('state_dict', ck) if isinstance(ck, dict) else ck
-    sd = {k[7:] if k.startswith('module.') else k: v for k, v in sd.items()}
     model = build_model(cfg)
+    try:   # loaded and built once: the check compares this checkpoint with this model
+        ck = load_checkpoint_file(checkpoint, trust_pickle)
+        sd = test_state_dict(ck, checkpoint)
+        if check: check_test_checkpoint(cfg, checkpoint, trust_pickle, ckpt=ck, model=model)
+    except (ValueError, pickle.UnpicklingError) as e: raise PredictError(str(e)) from None
     from mmengine.runner.checkpoint import load_state_dict
     load_state_dict(model, sd, strict=False, logger='current')   # as the test loop loads `load_from`; `check` has stopped a misfit
     model.to(device).eval()
@@ -321,10 +320,6 @@ def _stem(name:str, used:set) -> str:
     while t in used: i += 1; t = f'{s}_{i}'
     used.add(t); return t
 
-def _save_fig(fig, path) -> str:
-    import matplotlib.pyplot as plt
-    with atomic_path(path) as tmp: fig.savefig(tmp, format='png', dpi=90, bbox_inches='tight')
-    plt.close(fig); return str(path)
 
 def predict(videos, # video files and/or folders of videos (a path or a list)
             config, # model config (its test pipeline is used)
@@ -377,8 +372,8 @@ def predict(videos, # video files and/or folders of videos (a path or a list)
             except Exception as e: r.update(error=f'error: {type(e).__name__}: {e}')
             r['seconds'] = round(time.time() - t0, 3)
             if out is not None and not r['error']:
-                if window is not None and plot: r['timeline_png'] = _save_fig(plot_timeline(r), out/f'{stem}_timeline.png')
-                if sheet: r['sheet_png'] = _save_fig(contact_sheet(keep or path, r), out/f'{stem}_sheet.png')
+                if window is not None and plot: r['timeline_png'] = save_figure(plot_timeline(r), out/f'{stem}_timeline.png')
+                if sheet: r['sheet_png'] = save_figure(contact_sheet(keep or path, r), out/f'{stem}_sheet.png')
                 if keep is not None: keep.unlink()
             results.append(r)
             bar.set_postfix(failed=sum(bool(x['error']) for x in results), refresh=False)

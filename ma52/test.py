@@ -18,7 +18,7 @@ from .train import dist_backend, load_config, setup_distributed, teardown_distri
 
 # %% auto #0
 __all__ = ['LABEL_FREE', 'TRAINING_ONLY', 'AtomicDumpResults', 'test_parser', 'unlabelled_test_list', 'merge_test_args',
-           'prepare_testing', 'main', 'build_model', 'check_test_checkpoint']
+           'prepare_testing', 'main', 'build_model', 'test_state_dict', 'check_test_checkpoint']
 
 # %% ../nbs/10a_test.ipynb #94cd6ec7
 @register(METRICS)
@@ -119,17 +119,24 @@ def build_model(cfg:Config): # config whose `model` to build (on the CPU, weight
     with DefaultScope.overwrite_default_scope(cfg.get('default_scope', 'mmaction')): return MODELS.build(cfg.model)
 
 # %% ../nbs/10a_test.ipynb #c09bd2b4
-def check_test_checkpoint(cfg:Config, # test config
-                          path, # checkpoint to test
-                          trust_pickle:bool=False, # load with `weights_only=False`: only for files you trust
-                         ) -> dict:
-    "Compare a checkpoint with the model `cfg` builds; raise ValueError naming the missing, unexpected and mis-shaped keys"
-    ck = load_checkpoint_file(path, trust_pickle)
+def test_state_dict(ck, # a loaded checkpoint (what `load_checkpoint_file` returns)
+                    path, # where it came from (for the message)
+                   ) -> dict:
+    "The model's tensors in `ck` (its `state_dict`, or `ck` itself), DDP's `module.` prefix removed; ValueError if there are none"
     sd = ck.get('state_dict', ck) if isinstance(ck, dict) else ck
     if not _is_tensor_dict(sd):
         raise ValueError(f'{path} has no state dict of tensors to test (a {type(ck).__name__}: {_fmt_keys(sorted(map(str, ck))) if isinstance(ck, dict) else ""})')
-    sd = {k[7:] if k.startswith('module.') else k: v for k, v in sd.items()}
-    want = build_model(cfg).state_dict()
+    return {k[7:] if k.startswith('module.') else k: v for k, v in sd.items()}
+
+def check_test_checkpoint(cfg:Config, # test config
+                          path, # checkpoint to test
+                          trust_pickle:bool=False, # load with `weights_only=False`: only for files you trust
+                          ckpt=None, # the checkpoint, already loaded from `path` (default: load it)
+                          model=None, # the model `cfg` builds, already built (default: build it)
+                         ) -> dict:
+    "Compare a checkpoint with the model `cfg` builds; raise ValueError naming the missing, unexpected and mis-shaped keys"
+    sd = test_state_dict(load_checkpoint_file(path, trust_pickle) if ckpt is None else ckpt, path)
+    want = (build_model(cfg) if model is None else model).state_dict()
     head = (cfg.model.get('cls_head') or {}).get('type')
     optional = tuple(f'cls_head.{p}.' for p in TRAINING_ONLY.get(head, ()))
     rep = dict(checkpoint=str(path), missing=[k for k in want if k not in sd and not k.startswith(optional)],
