@@ -278,7 +278,9 @@ def build(n_workers: int = 2, proc: bool = True):
     import nbformat
     from pygments.formatters import HtmlFormatter
     if proc:
-        try: proc_nbs(path=str(NBS), n_workers=n_workers)
+        # force: nbdev skips notebooks older than their processed copy, whose show_doc source lines then go stale when another
+        # notebook's module changes (a link to `demo.py#L504` after demo.py shrank); every page is processed again
+        try: proc_nbs(path=str(NBS), n_workers=n_workers, force=True)
         except Exception as e:
             msg = str(e).splitlines()[0] if str(e) else type(e).__name__
             sys.exit(f'build_docs: nbdev could not process the notebooks: {msg}\n(nbdev runs every cell that contains an '
